@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top (see docs/architecture.md): C shims → Encoding → Storage → CLI.
+// A target imports only the targets below it.
+let package = Package(
+    name: "tidemark",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TidemarkEncoding", targets: ["TidemarkEncoding"]),
+        .library(name: "TidemarkStorage", targets: ["TidemarkStorage"]),
+        .executable(name: "tidemark", targets: ["TidemarkCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
+        .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
+        .executableTarget(
+            name: "TidemarkCLI",
+            dependencies: [
+                "TidemarkStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding"]),
+        .testTarget(name: "TidemarkStorageTests", dependencies: ["TidemarkStorage"]),
+        .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage"]),
+    ]
+)

@@ -1,0 +1,58 @@
+/// Builds one chunk of a single series: samples in timestamp order, encoded as two
+/// Gorilla columns. The open chunk of a head series is a `ChunkBuilder`.
+///
+/// Chunk layout (docs/format/chunk.md):
+///
+/// ```
+/// ┌──────────┬──────────────┬────────────────┬──────────────────┬──────────────┐
+/// │ encoding │ count        │ ts column len  │ timestamp column │ value column │
+/// │ 1 byte   │ uvarint      │ uvarint        │ len bytes        │ rest         │
+/// └──────────┴──────────────┴────────────────┴──────────────────┴──────────────┘
+/// ```
+public struct ChunkBuilder: Sendable {
+    private var timestamps = TimestampEncoder()
+    private var values = XORValueEncoder()
+    /// Lowest and highest timestamps appended (valid when `count > 0`).
+    public private(set) var minTime: Int64 = .max
+    public private(set) var maxTime: Int64 = .min
+
+    public init() {}
+
+    /// Number of samples appended.
+    public var count: Int { timestamps.count }
+
+    /// Approximate encoded size in bytes, for deciding when to cut a chunk.
+    public var approximateBytes: Int { timestamps.writer.byteCount + values.writer.byteCount + 4 }
+
+    /// Appends a sample. Timestamps must not decrease; an equal timestamp is allowed by
+    /// the codec but the storage layer rejects or ignores duplicates before calling this.
+    public mutating func append(_ t: Int64, _ v: Double) throws(ChunkError) {
+        if count > 0 && t < maxTime { throw .outOfOrder(previous: maxTime, got: t) }
+        if count == 0 { minTime = t }
+        timestamps.append(t)
+        values.append(v)
+        maxTime = t
+    }
+
+    /// The encoded chunk.
+    public func encoded() -> [UInt8] {
+        let ts = timestamps.writer.bytes
+        let vs = values.writer.bytes
+        var out: [UInt8] = []
+        out.reserveCapacity(ts.count + vs.count + 12)
+        out.append(ChunkEncoding.xorColumns.rawValue)
+        Varint.append(UInt64(count), to: &out)
+        Varint.append(UInt64(ts.count), to: &out)
+        out.append(contentsOf: ts)
+        out.append(contentsOf: vs)
+        return out
+    }
+
+    /// Encodes a whole sorted series slice as one chunk.
+    public static func encode(timestamps: [Int64], values: [Double]) throws(ChunkError) -> [UInt8] {
+        precondition(timestamps.count == values.count)
+        var b = ChunkBuilder()
+        for i in timestamps.indices { try b.append(timestamps[i], values[i]) }
+        return b.encoded()
+    }
+}

@@ -1,0 +1,30 @@
+/// The first byte of every chunk: which codec wrote it. New codecs get new values; old
+/// values are never reused, so every file stays readable.
+public enum ChunkEncoding: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Delta-of-delta timestamp column followed by a Gorilla XOR value column.
+    case xorColumns = 1
+
+    public var description: String {
+        switch self {
+        case .xorColumns: return "xor"
+        }
+    }
+}
+
+/// Why a chunk could not be decoded or appended to.
+public enum ChunkError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The first byte names no codec this build knows.
+    case unknownEncoding(UInt8)
+    /// The header or a column ended early or was malformed.
+    case corrupt(String)
+    /// A timestamp was lower than the previous one in the same chunk.
+    case outOfOrder(previous: Int64, got: Int64)
+
+    public var description: String {
+        switch self {
+        case .unknownEncoding(let b): return "unknown chunk encoding byte \(b)"
+        case .corrupt(let why): return "corrupt chunk: \(why)"
+        case .outOfOrder(let p, let g): return "out-of-order sample: timestamp \(g) is before \(p)"
+        }
+    }
+}

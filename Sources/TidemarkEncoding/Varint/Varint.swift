@@ -1,0 +1,49 @@
+/// LEB128 unsigned varints and zig-zag signed integers, as used by protobuf and Prometheus.
+public enum Varint {
+    /// Maps signed to unsigned so small magnitudes get short encodings.
+    @inlinable public static func zigzag(_ v: Int64) -> UInt64 {
+        UInt64(bitPattern: (v << 1) ^ (v >> 63))
+    }
+
+    @inlinable public static func unzigzag(_ u: UInt64) -> Int64 {
+        Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
+    }
+
+    /// Appends `value` as an unsigned LEB128 varint (1...10 bytes).
+    @inlinable public static func append(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Appends a zig-zag encoded signed varint.
+    @inlinable public static func appendSigned(_ value: Int64, to out: inout [UInt8]) {
+        append(zigzag(value), to: &out)
+    }
+
+    /// Writes `value` as a varint into a bit stream, eight bits per group.
+    public static func write(_ value: UInt64, to writer: inout BitWriter) {
+        var v = value
+        while v >= 0x80 {
+            writer.writeByte(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        writer.writeByte(UInt8(v))
+    }
+
+    /// Reads a varint written by `write(_:to:)`; nil if it is longer than 10 groups.
+    public static func read(from reader: inout BitReader) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        for _ in 0..<10 {
+            let byte = reader.readBits(8)
+            result |= (byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        return nil
+    }
+}

@@ -1,0 +1,113 @@
+/// A series' identity: its labels sorted by name (byte order), names unique, no empty
+/// values (a label with an empty value is the same as no label, as in Prometheus).
+public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringConvertible {
+    public private(set) var labels: [Label]
+
+    /// Builds a label set: sorts by name, drops empty values; the last of duplicate names wins.
+    public init(_ labels: [Label]) {
+        var sorted = labels.filter { !$0.value.isEmpty }
+        sorted.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var unique: [Label] = []
+        unique.reserveCapacity(sorted.count)
+        for l in sorted {
+            if let last = unique.last, last.name == l.name { unique[unique.count - 1] = l } else { unique.append(l) }
+        }
+        self.labels = unique
+    }
+
+    /// Builds a label set from name/value pairs, e.g. `["__name__": "up", "job": "node"]`.
+    public init(_ dict: [String: String]) {
+        self.init(dict.map { Label($0.key, $0.value) })
+    }
+
+    /// Wraps labels already sorted, unique and non-empty (checked in debug builds).
+    public init(sorted: [Label]) {
+        assert(zip(sorted, sorted.dropFirst()).allSatisfy { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
+        self.labels = sorted
+    }
+
+    public static let empty = Labels(sorted: [])
+
+    public var startIndex: Int { labels.startIndex }
+    public var endIndex: Int { labels.endIndex }
+    public subscript(i: Int) -> Label { labels[i] }
+    public func index(after i: Int) -> Int { i + 1 }
+
+    /// The value of label `name`, or nil.
+    public subscript(name: String) -> String? {
+        labels.first { $0.name == name }?.value
+    }
+
+    /// The metric name (`__name__`), or nil.
+    public var metricName: String? { self[metricNameLabel] }
+
+    /// A copy with `name` set to `value` (removed when `value` is empty).
+    public func setting(_ name: String, to value: String) -> Labels {
+        var l = labels.filter { $0.name != name }
+        if !value.isEmpty { l.append(Label(name, value)) }
+        return Labels(l)
+    }
+
+    /// A copy without the named labels.
+    public func removing(_ names: Set<String>) -> Labels {
+        Labels(sorted: labels.filter { !names.contains($0.name) })
+    }
+
+    public static func < (a: Labels, b: Labels) -> Bool {
+        for (x, y) in zip(a.labels, b.labels) where x != y { return x < y }
+        return a.labels.count < b.labels.count
+    }
+
+    /// Prometheus notation: `name{a="1", b="2"}` (quoted where a name is not a legacy identifier).
+    public var description: String {
+        var out = ""
+        var rest = labels
+        if let name = metricName, LabelNames.isLegacyMetricName(name) {
+            out = name
+            rest.removeAll { $0.name == metricNameLabel }
+            if rest.isEmpty { return out }
+        }
+        out += "{"
+        out += rest.map { l in
+            let n = LabelNames.isLegacyLabelName(l.name) ? l.name : LabelNames.quote(l.name)
+            return "\(n)=\(LabelNames.quote(l.value))"
+        }.joined(separator: ", ")
+        out += "}"
+        return out
+    }
+}
+
+/// Prometheus naming rules.
+public enum LabelNames {
+    /// `[a-zA-Z_:][a-zA-Z0-9_:]*`
+    public static func isLegacyMetricName(_ s: String) -> Bool {
+        guard let f = s.utf8.first, isAlpha(f) || f == UInt8(ascii: "_") || f == UInt8(ascii: ":") else { return false }
+        return s.utf8.allSatisfy { isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") }
+    }
+
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`
+    public static func isLegacyLabelName(_ s: String) -> Bool {
+        guard let f = s.utf8.first, isAlpha(f) || f == UInt8(ascii: "_") else { return false }
+        return s.utf8.allSatisfy { isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+    }
+
+    /// Prometheus 3 accepts any non-empty UTF-8 label name (quoted in the text formats).
+    public static func isValidLabelName(_ s: String) -> Bool { !s.isEmpty }
+
+    /// A double-quoted string with `\\`, `\"` and `\n` escaped.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+}
