@@ -1,0 +1,60 @@
+import Foundation
+
+/// `meta.json` of a block: what it covers and how it was made (docs/format/block.md).
+public struct BlockMeta: Codable, Sendable, Equatable {
+    /// Sortable unique id, also the block's directory name.
+    public var ulid: String
+    /// Inclusive lower and exclusive upper bound of the block's time range (ms).
+    public var minTime: Int64
+    public var maxTime: Int64
+    public var stats: Stats
+    /// Format version of the index and chunk files.
+    public var version: Int
+    /// "raw" for full-resolution data; rollup resolutions come with compaction.
+    public var resolution: String
+    /// "head" when cut from the head, "import" when written by a bulk import.
+    public var source: String
+
+    public struct Stats: Codable, Sendable, Equatable {
+        public var numSeries: Int
+        public var numChunks: Int
+        public var numSamples: Int
+        public var numPages: Int
+    }
+
+    public static let currentVersion = 1
+
+    func encoded() -> [UInt8] {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array((try? enc.encode(self)) ?? Data())
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(StorageError) -> BlockMeta {
+        do {
+            let meta = try JSONDecoder().decode(BlockMeta.self, from: Data(bytes))
+            guard meta.version == currentVersion else {
+                throw StorageError.corrupt(path: path, offset: 0, reason: "unsupported block version \(meta.version)")
+            }
+            return meta
+        } catch let e as StorageError {
+            throw e
+        } catch {
+            throw .corrupt(path: path, offset: 0, reason: "meta.json is not valid: \(error)")
+        }
+    }
+}
+
+/// Generates ULIDs: 48-bit millisecond time + 80 random bits, Crockford base32, so
+/// names sort by creation time.
+enum ULID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    static func make(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
+        var g = SystemRandomNumberGenerator()
+        var out: [Character] = []
+        for i in (0..<10).reversed() { out.append(alphabet[Int((milliseconds >> UInt64(i * 5)) & 31)]) }
+        for _ in 0..<16 { out.append(alphabet[Int(g.next() & 31)]) }
+        return String(out)
+    }
+}

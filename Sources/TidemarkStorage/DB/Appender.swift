@@ -1,0 +1,28 @@
+/// A cheap handle to a series, returned by `Appender.append(_:_:_:)`, so later samples
+/// of the same series skip the label lookup. Valid for the lifetime of the `DB`.
+public struct SeriesRef: Hashable, Sendable {
+    public let id: UInt64
+    public init(id: UInt64) { self.id = id }
+}
+
+/// Adds samples in a batch. Nothing is visible or durable until `commit()` returns;
+/// `rollback()` discards the batch. An appender is used from one thread at a time and
+/// not reused after commit or rollback; create one per batch (they are cheap), from as
+/// many threads as you like.
+public protocol Appender: AnyObject {
+    /// Adds a sample to the series with these labels, creating the series if needed.
+    /// Throws at once for an out-of-order, duplicate or too-old sample.
+    @discardableResult
+    func append(_ labels: Labels, _ timestamp: Int64, _ value: Double) throws(StorageError) -> SeriesRef
+
+    /// Adds a sample to a series by a reference returned earlier.
+    func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double) throws(StorageError)
+
+    /// Writes the batch to the WAL (synced per the sync policy), then makes it visible.
+    /// Samples that became invalid since they were added (another appender committed a
+    /// later sample for the same series first) are dropped and counted.
+    func commit() throws(StorageError)
+
+    /// Discards the batch.
+    func rollback()
+}

@@ -1,0 +1,81 @@
+/// Reads series by label matchers. A querier sees a consistent snapshot of the blocks
+/// that existed when it was created, plus the head as it is when `select` runs.
+public protocol Querier {
+    /// Series that match every matcher and have samples in [mint, maxt], sorted by labels.
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> [Series]
+
+    /// Label names of series that match (all series if `matchers` is empty), sorted.
+    func labelNames(_ matchers: [LabelMatcher]) throws(StorageError) -> [String]
+
+    /// Values of label `name` among series that match, sorted.
+    func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(StorageError) -> [String]
+}
+
+/// One series of a `select` result: its labels and the chunks holding its samples.
+/// Samples are decoded lazily by `makeIterator()`.
+public struct Series: Sendable {
+    public let labels: Labels
+    /// Chunks overlapping the selected range, sorted by start time (they may overlap
+    /// when blocks do; the iterator merges and de-duplicates).
+    public let chunks: [ChunkHandle]
+    public let minTime: Int64
+    public let maxTime: Int64
+
+    init(labels: Labels, chunks: [ChunkHandle], minTime: Int64, maxTime: Int64) {
+        self.labels = labels
+        self.chunks = chunks.sorted { $0.minTime < $1.minTime }
+        self.minTime = minTime
+        self.maxTime = maxTime
+    }
+
+    /// An iterator over the series' samples in [minTime, maxTime], in time order.
+    public func makeIterator() -> SeriesIterator {
+        SeriesIterator(chunks: chunks, mint: minTime, maxt: maxTime)
+    }
+
+    /// Every sample, decoded (convenience for tests and small reads).
+    public func samples() throws(StorageError) -> [Sample] {
+        var it = makeIterator()
+        var out: [Sample] = []
+        while it.next() { out.append(Sample(it.timestamp, it.value)) }
+        if let e = it.error { throw e }
+        return out
+    }
+}
+
+/// A sample: milliseconds since the Unix epoch and a value. Equality compares the
+/// value's bits, so NaN payloads and −0.0 are distinguished.
+public struct Sample: Sendable, Equatable, CustomStringConvertible {
+    public var timestamp: Int64
+    public var value: Double
+
+    public init(_ timestamp: Int64, _ value: Double) {
+        self.timestamp = timestamp
+        self.value = value
+    }
+
+    public static func == (a: Sample, b: Sample) -> Bool {
+        a.timestamp == b.timestamp && a.value.bitPattern == b.value.bitPattern
+    }
+
+    public var description: String { "\(value) @\(timestamp)" }
+}
+
+/// Where a chunk's bytes live: in the head's memory or in a block's chunk file.
+public struct ChunkHandle: Sendable {
+    public let minTime: Int64
+    public let maxTime: Int64
+    enum Source: Sendable {
+        case memory([UInt8])
+        case block(BlockReader, BlockChunkMeta)
+    }
+    let source: Source
+
+    /// The encoded chunk.
+    func load() throws(StorageError) -> [UInt8] {
+        switch source {
+        case .memory(let b): return b
+        case .block(let reader, let meta): return try reader.chunkBytes(meta)
+        }
+    }
+}
