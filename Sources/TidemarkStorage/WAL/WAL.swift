@@ -80,13 +80,22 @@ final class WAL: @unchecked Sendable {
                 try FileIO.check(truncate(file.path, off_t(goodEnd)), "truncate", file.path)
             }
         }
-        segment = live.last ?? after
+        segment = live.last ?? max(after, 0)
         return report
     }
 
-    /// Starts a new segment after the ones replayed; appends go there.
+    /// Continues the newest segment if there is one (replay has repaired its tail),
+    /// else starts a new one; appends go there.
     func openForWriting() throws(StorageError) {
-        try lock.withLock { () throws(StorageError) in try startSegment(segment + 1) }
+        try lock.withLock { () throws(StorageError) in
+            let p = path(segment)
+            if segment > 0, let size = FileIO.fileSize(p), size >= WALFrame.magic.count, size < segmentSize {
+                fd = try FileIO.openFile(p, O_WRONLY | O_APPEND)
+                segmentBytes = size
+            } else {
+                try startSegment(segment + 1)
+            }
+        }
         if case .interval(let ms) = syncPolicy {
             syncer = PeriodicTask(intervalMilliseconds: ms) { [weak self] in try? self?.sync() }
         }

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writing to the terminal: stdout for results, stderr for warnings and progress.
+enum Terminal {
+    static var stderrIsTTY: Bool { isatty(2) != 0 }
+
+    static func warn(_ message: String) {
+        writeStderr("tidemark: \(message)\n")
+    }
+
+    /// Writes straight to file descriptor 2 (unbuffered, no shared C stream state).
+    static func writeStderr(_ s: String) {
+        var s = s
+        s.withUTF8 { u in _ = write(2, u.baseAddress, u.count) }
+    }
+
+    /// Rewrites the current stderr line (only on a terminal).
+    static func progress(_ message: String) {
+        guard stderrIsTTY else { return }
+        writeStderr("\r\u{1B}[K" + message)
+    }
+
+    static func endProgress() {
+        guard stderrIsTTY else { return }
+        writeStderr("\r\u{1B}[K")
+    }
+
+    /// Monotonic seconds.
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// `1234567` → `1.23M`.
+    static func human(_ n: Double) -> String {
+        let a = abs(n)
+        if a >= 1e9 { return fmt(n / 1e9) + "G" }
+        if a >= 1e6 { return fmt(n / 1e6) + "M" }
+        if a >= 1e3 { return fmt(n / 1e3) + "k" }
+        return fmt(n)
+    }
+
+    static func bytes(_ n: Int) -> String {
+        let d = Double(n)
+        if d >= 1_073_741_824 { return fmt(d / 1_073_741_824) + " GiB" }
+        if d >= 1_048_576 { return fmt(d / 1_048_576) + " MiB" }
+        if d >= 1024 { return fmt(d / 1024) + " KiB" }
+        return "\(n) B"
+    }
+
+    /// Two decimals, no Foundation formatting.
+    static func fmt(_ x: Double, decimals: Int = 2) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var p = 1.0
+        for _ in 0..<decimals { p *= 10 }
+        let r = (x * p).rounded() / p
+        var s = "\(r)"
+        if let dot = s.firstIndex(of: ".") {
+            let frac = s[s.index(after: dot)...]
+            if frac.count < decimals { s += String(repeating: "0", count: decimals - frac.count) }
+        } else if decimals > 0 {
+            s += "." + String(repeating: "0", count: decimals)
+        }
+        return s
+    }
+}
