@@ -22,7 +22,8 @@ public struct BitReader: Sendable {
         self.position = max(0, min(start, self.end))
     }
 
-    /// Byte offset of the next unread whole byte, counting partially consumed bytes as read.
+    /// Number of bits between the read position and the end of the stream (zero once
+    /// the end has been reached or overrun).
     public var bitsRemaining: Int { (end - position) * 8 + valid }
 
     @inlinable @inline(__always)

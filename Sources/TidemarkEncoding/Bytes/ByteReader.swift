@@ -65,7 +65,9 @@ public struct ByteReader {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while shift < 70 {
-            guard offset < bytes.count else { throw Truncated(offset: baseOffset + start, needed: offset - start + 1, what: what) }
+            guard offset >= 0, offset < bytes.count else {
+                throw Truncated(offset: baseOffset + start, needed: offset - start + 1, what: what)
+            }
             let b = bytes[offset]
             offset += 1
             result |= UInt64(b & 0x7F) << shift

@@ -19,6 +19,7 @@ public struct ChunkIterator: Sendable {
     /// Parses the header of `bytes[start..<end]`.
     public init(_ bytes: [UInt8], start: Int = 0, end: Int? = nil) throws(ChunkError) {
         let end = min(end ?? bytes.count, bytes.count)
+        guard start >= 0 else { throw .corrupt("chunk starts at negative offset \(start)") }
         guard start < end else { throw .corrupt("empty chunk") }
         guard let encoding = ChunkEncoding(rawValue: bytes[start]) else {
             throw .unknownEncoding(bytes[start])

@@ -1,0 +1,194 @@
+import Testing
+@testable import TidemarkEncoding
+
+@Suite("BitWriter and BitReader")
+struct BitStreamTests {
+    @Test func emptyWriterHasNoBytes() {
+        let w = BitWriter()
+        #expect(w.bytes == [])
+        #expect(w.bitCount == 0)
+        #expect(w.byteCount == 0)
+    }
+
+    @Test func bitsAreMostSignificantFirstAndPaddedWithZeros() {
+        var w = BitWriter()
+        w.writeBit(true)
+        w.writeBits(0b010, count: 3)
+        w.writeBits(0xAB, count: 8)
+        // 1 010 10101011 + 0000 padding
+        #expect(w.bitCount == 12)
+        #expect(w.byteCount == 2)
+        #expect(w.bytes == [0b1010_1010, 0b1011_0000])
+        // `bytes` does not consume the pending bits: writing continues after it.
+        w.writeBits(0xF, count: 4)
+        #expect(w.bytes == [0xAA, 0xBF])
+        #expect(w.bitCount == 16)
+        #expect(w.byteCount == 2)
+    }
+
+    @Test func writeBitsIgnoresBitsAboveCount() {
+        var w = BitWriter()
+        w.writeBits(0xFF, count: 4)
+        w.writeBits(.max, count: 0)
+        w.writeBits(0b10, count: 1)  // only the low bit (0) is written
+        #expect(w.bitCount == 5)
+        #expect(w.bytes == [0b1111_0000])
+    }
+
+    @Test func writeByteAndSixtyFourBitValues() {
+        var w = BitWriter()
+        w.writeBit(false)
+        w.writeBits(0x0123_4567_89AB_CDEF, count: 64)
+        w.writeByte(0x81)
+        #expect(w.bitCount == 73)
+        // The 64-bit value shifted right by one bit, then 0x81, then 7 bits of padding.
+        #expect(w.bytes == [0x00, 0x91, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0xF7, 0xC0, 0x80])
+
+        var r = BitReader(w.bytes)
+        #expect(r.readBit() == false)
+        #expect(r.readBits(64) == 0x0123_4567_89AB_CDEF)
+        #expect(r.readBits(8) == 0x81)
+        #expect(r.overrun == false)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5, 99])
+    func randomWritesReadBackExactly(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var ops: [(value: UInt64, count: Int)] = []
+        var w = BitWriter(reservingBytes: 64)
+        var total = 0
+        for _ in 0..<2_000 {
+            let count = rng.below(65)
+            let value = rng.next()
+            w.writeBits(value, count: count)
+            ops.append((value, count))
+            total += count
+            #expect(w.bitCount == total)
+        }
+        let bytes = w.bytes
+        #expect(bytes.count == (total + 7) / 8)
+        #expect(w.byteCount == bytes.count)
+
+        var r = BitReader(bytes)
+        for (i, op) in ops.enumerated() {
+            let mask: UInt64 = op.count == 64 ? .max : (1 << UInt64(op.count)) - 1
+            // Alternate the three read paths over the same stream.
+            let got: UInt64
+            if i % 3 == 0 && op.count <= 64 {
+                var v: UInt64 = 0
+                for _ in 0..<op.count { v = v << 1 | (r.readBit() ? 1 : 0) }
+                got = v
+            } else {
+                got = r.readBits(op.count)
+            }
+            #expect(got == op.value & mask, "op \(i): \(op.count) bits")
+        }
+        #expect(r.overrun == false)
+        #expect(r.bitsRemaining == bytes.count * 8 - total)
+        // Only padding is left: zeros.
+        #expect(r.readBits(r.bitsRemaining) == 0)
+        #expect(r.overrun == false)
+    }
+
+    @Test func readingPastTheEndSetsOverrunAndReadsZeros() {
+        var empty = BitReader([])
+        #expect(empty.readBit() == false)
+        #expect(empty.overrun)
+
+        var r = BitReader([0xFF])
+        #expect(r.readBits(4) == 0xF)
+        #expect(r.overrun == false)
+        // 4 bits left, 12 asked: the 4 real bits come back left-aligned, the rest zero.
+        #expect(r.readBits(12) == 0xF00)
+        #expect(r.overrun)
+        #expect(r.readBits(64) == 0)
+        #expect(r.readBit() == false)
+        #expect(r.bitsRemaining == 0)
+    }
+
+    @Test func overrunAtEveryLengthNeverTraps() {
+        // Short streams take the byte-by-byte refill; long ones the 8-byte load.
+        var rng = SplitMix64(seed: 7)
+        for length in 0...24 {
+            let bytes = rng.bytes(length)
+            var r = BitReader(bytes)
+            var bitsRead = 0
+            while !r.overrun {
+                let n = 1 + rng.below(64)
+                let before = r.bitsRemaining
+                _ = r.readBits(n)
+                bitsRead += min(n, before)
+            }
+            #expect(bitsRead == length * 8)
+            #expect(r.bitsRemaining == 0)
+        }
+    }
+
+    @Test func readerHonoursStartAndEnd() {
+        let bytes: [UInt8] = [0xDE, 0xAD, 0x12, 0x34, 0xBE, 0xEF]
+        var r = BitReader(bytes, start: 2, end: 4)
+        #expect(r.bitsRemaining == 16)
+        #expect(r.readBits(16) == 0x1234)
+        #expect(r.overrun == false)
+        #expect(r.readBit() == false)
+        #expect(r.overrun)
+
+        // Out-of-range bounds are clamped instead of trapping.
+        var clamped = BitReader(bytes, start: 4, end: 100)
+        #expect(clamped.readBits(16) == 0xBEEF)
+        #expect(clamped.overrun == false)
+        var backwards = BitReader(bytes, start: 5, end: 2)
+        #expect(backwards.bitsRemaining == 0)
+        #expect(backwards.readBits(3) == 0)
+        #expect(backwards.overrun)
+        var negative = BitReader(bytes, start: -3)
+        #expect(negative.readBits(8) == 0xDE)
+    }
+
+    @Test func sameBitsWhateverTheRefillPath() {
+        // A long stream read from a start close to its end uses the slow path; the
+        // same bits at the front of a long buffer use the 8-byte fast path.
+        var rng = SplitMix64(seed: 11)
+        let tail = rng.bytes(7)
+        let long = tail + rng.bytes(32)
+        for width in 1...56 {
+            var slow = BitReader(tail)
+            var fast = BitReader(long)
+            for _ in 0..<(56 / width) {
+                #expect(slow.readBits(width) == fast.readBits(width))
+            }
+            #expect(slow.overrun == false && fast.overrun == false)
+        }
+    }
+
+    @Test func readOnesCountsUnaryPrefixes() {
+        var w = BitWriter()
+        for prefix: (UInt64, Int) in [(0b0, 1), (0b10, 2), (0b110, 3), (0b1110, 4), (0b11110, 5), (0b11111, 5)] {
+            w.writeBits(prefix.0, count: prefix.1)
+        }
+        w.writeBits(0b11, count: 2)  // with limit 2: stops after two ones, zero not needed
+        w.writeBits(0b0, count: 1)
+        for long in [false, true] {
+            // `long` puts the same prefixes in front of enough bytes for the fast path.
+            var bytes = w.bytes
+            if long { bytes += [UInt8](repeating: 0, count: 16) }
+            var r = BitReader(bytes)
+            #expect(r.readOnes(limit: 5) == 0)
+            #expect(r.readOnes(limit: 5) == 1)
+            #expect(r.readOnes(limit: 5) == 2)
+            #expect(r.readOnes(limit: 5) == 3)
+            #expect(r.readOnes(limit: 5) == 4)
+            #expect(r.readOnes(limit: 5) == 5)
+            #expect(r.readOnes(limit: 2) == 2)
+            #expect(r.readBit() == false)
+            #expect(r.overrun == false)
+        }
+    }
+
+    @Test func readOnesAtTheEndOfTheStream() {
+        var r = BitReader([0xFF])
+        #expect(r.readOnes(limit: 5) == 5)
+        #expect(r.readOnes(limit: 5) == 3)  // three ones, then the stream ends
+        #expect(r.overrun)
+    }
+}
