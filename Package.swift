@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "TidemarkEncoding", targets: ["TidemarkEncoding"]),
         .library(name: "TidemarkStorage", targets: ["TidemarkStorage"]),
+        .library(name: "TidemarkWorkloads", targets: ["TidemarkWorkloads"]),
         .executable(name: "tidemark", targets: ["TidemarkCLI"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
+        .target(name: "TidemarkWorkloads", dependencies: ["TidemarkStorage"]),
         .executableTarget(
             name: "TidemarkCLI",
             dependencies: [
@@ -27,6 +29,7 @@ let package = Package(
             ]),
         .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding"]),
         .testTarget(name: "TidemarkStorageTests", dependencies: ["TidemarkStorage"]),
+        .testTarget(name: "TidemarkWorkloadsTests", dependencies: ["TidemarkWorkloads", "TidemarkStorage"]),
         .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage"]),
     ]
 )
