@@ -1,0 +1,214 @@
+import Benchmark
+import TidemarkEncoding
+
+// Encoding-layer throughput. Codec benchmarks run one sample per scaled iteration
+// (`scalingFactor: .kilo`, 1000 samples per measured iteration), so the scaled
+// `Throughput` column reads directly as samples per second and `Time` as time per
+// sample. Page benchmarks (CRC32C, LZ4) run one 64 KiB page per iteration; their
+// names carry the number of samples in the page.
+
+/// Deterministic data (SplitMix64), so every run measures the same bytes.
+struct BenchRNG {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+enum Data {
+    static let n = 1_000
+
+    /// Scrapes every 10 s; 30 % of them a few milliseconds late or early.
+    static let timestamps: [Int64] = {
+        var rng = BenchRNG(state: 1)
+        return (0..<n).map { i in
+            1_700_000_000_000 + Int64(i) * 10_000 + (rng.below(10) < 3 ? Int64(rng.below(11)) - 5 : 0)
+        }
+    }()
+
+    /// A temperature-like gauge with two decimals, as a random walk.
+    static let gauge: [Double] = {
+        var rng = BenchRNG(state: 2)
+        var cents = 2_150
+        return (0..<n).map { _ in
+            cents += rng.below(21) - 10
+            return Double(cents) / 100
+        }
+    }()
+
+    /// A request counter: integral, increasing by 0…999 per scrape.
+    static let counter: [Double] = {
+        var rng = BenchRNG(state: 3)
+        var c = 1_234_567.0
+        return (0..<n).map { _ in
+            c += Double(rng.below(1_000))
+            return c
+        }
+    }()
+
+    /// A constant (e.g. `up` or a configuration gauge).
+    static let constant = [Double](repeating: 1, count: n)
+
+    static func timestampColumn() -> [UInt8] {
+        var e = TimestampEncoder()
+        for t in timestamps { e.append(t) }
+        return e.writer.bytes
+    }
+
+    static func valueColumn(_ values: [Double]) -> [UInt8] {
+        var e = XORValueEncoder()
+        for v in values { e.append(v) }
+        return e.writer.bytes
+    }
+
+    /// Eight 125-sample chunks (1000 samples) of timestamps with gauge values.
+    static let chunkSize = 125
+    static let chunks: [[UInt8]] = (0..<(n / chunkSize)).map { c in
+        let r = c * chunkSize..<(c + 1) * chunkSize
+        return try! ChunkBuilder.encode(timestamps: Array(timestamps[r]), values: Array(gauge[r]))
+    }
+
+    /// A 64 KiB page of whole 120-sample chunks (gauges, counters, constants in turn),
+    /// padded with the start of the next chunk, as a block's chunk file holds them.
+    static let page: (bytes: [UInt8], samples: Int) = {
+        var rng = BenchRNG(state: 4)
+        var bytes: [UInt8] = []
+        var samples = 0
+        var series = 0
+        while bytes.count < 64 * 1024 {
+            let t0 = 1_700_000_000_000 + Int64(rng.below(10_000))
+            let ts = (0..<120).map { t0 + Int64($0) * 15_000 + (rng.below(4) == 0 ? Int64(rng.below(5)) - 2 : 0) }
+            var vs: [Double]
+            switch series % 3 {
+            case 0:
+                var cents = 1_000 + rng.below(9_000)
+                vs = (0..<120).map { _ in cents += rng.below(7) - 3; return Double(cents) / 100 }
+            case 1:
+                var c = Double(rng.below(1_000_000))
+                vs = (0..<120).map { _ in c += Double(rng.below(50)); return c }
+            default:
+                vs = [Double](repeating: Double(rng.below(4)), count: 120)
+            }
+            series += 1
+            let chunk = try! ChunkBuilder.encode(timestamps: ts, values: vs)
+            if bytes.count + chunk.count <= 64 * 1024 { samples += 120 }
+            bytes += chunk
+        }
+        return (Array(bytes.prefix(64 * 1024)), samples)
+    }()
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let perSample = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(2),
+        maxIterations: 1_000_000)
+    let perPage = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        scalingFactor: .one,
+        maxDuration: .seconds(2),
+        maxIterations: 1_000_000)
+    precondition(Data.n == BenchmarkScalingFactor.kilo.rawValue)
+
+    // MARK: Timestamps
+
+    Benchmark("Timestamp encode (samples)", configuration: perSample) { benchmark in
+        let ts = Data.timestamps
+        var e = TimestampEncoder()
+        for i in benchmark.scaledIterations { e.append(ts[i]) }
+        blackHole(e.writer.byteCount)
+    }
+
+    let tsColumn = Data.timestampColumn()
+    Benchmark("Timestamp decode (samples)", configuration: perSample) { benchmark in
+        var d = TimestampDecoder(tsColumn, count: Data.n)
+        var sum: Int64 = 0
+        for _ in benchmark.scaledIterations {
+            _ = d.next()
+            sum &+= d.value
+        }
+        blackHole(sum)
+    }
+
+    // MARK: XOR values
+
+    for (name, values) in [("gauge 2 decimals", Data.gauge), ("counter", Data.counter), ("constant", Data.constant)] {
+        Benchmark("XOR encode \(name) (samples)", configuration: perSample) { benchmark in
+            var e = XORValueEncoder()
+            for i in benchmark.scaledIterations { e.append(values[i]) }
+            blackHole(e.writer.byteCount)
+        }
+
+        let column = Data.valueColumn(values)
+        Benchmark("XOR decode \(name) (samples)", configuration: perSample) { benchmark in
+            var d = XORValueDecoder(column, count: Data.n)
+            var acc: UInt64 = 0
+            for _ in benchmark.scaledIterations {
+                _ = d.next()
+                acc ^= d.valueBits
+            }
+            blackHole(acc)
+        }
+    }
+
+    // MARK: Whole chunks
+
+    Benchmark("Chunk encode 8×125 (samples)", configuration: perSample) { benchmark in
+        let ts = Data.timestamps
+        let vs = Data.gauge
+        var b = ChunkBuilder()
+        var bytes = 0
+        for i in benchmark.scaledIterations {
+            try? b.append(ts[i], vs[i])
+            if b.count == Data.chunkSize {
+                bytes += b.encoded().count
+                b = ChunkBuilder()
+            }
+        }
+        blackHole(bytes)
+    }
+
+    Benchmark("Chunk decode 8×125 (samples)", configuration: perSample) { benchmark in
+        let chunks = Data.chunks
+        var next = 1
+        var it = try! ChunkIterator(chunks[0])
+        var sum: Int64 = 0
+        var acc: UInt64 = 0
+        for _ in benchmark.scaledIterations {
+            if !it.next() {
+                it = try! ChunkIterator(chunks[next])
+                next += 1
+                _ = it.next()
+            }
+            sum &+= it.timestamp
+            acc ^= it.value.bitPattern
+        }
+        blackHole(sum)
+        blackHole(acc)
+    }
+
+    // MARK: 64 KiB pages
+
+    let page = Data.page
+    Benchmark("CRC32C 64 KiB page (\(page.samples) samples)", configuration: perPage) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(CRC32C.checksum(page.bytes)) }
+    }
+
+    Benchmark("LZ4 compress 64 KiB page (\(page.samples) samples)", configuration: perPage) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try! LZ4.compress(page.bytes)) }
+    }
+
+    let compressed = try! LZ4.compress(page.bytes)
+    Benchmark("LZ4 decompress 64 KiB page → \(compressed.count) B (\(page.samples) samples)",
+              configuration: perPage) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try! LZ4.decompress(compressed, rawSize: page.bytes.count))
+        }
+    }
+}
