@@ -1,101 +1,121 @@
 /// Reads a most-significant-bit-first bit stream written by `BitWriter`.
 ///
 /// Reading past the end never traps: missing bits read as zero and `overrun` becomes
-/// true, so decoders of untrusted bytes check it once and report corruption.
+/// true, so decoders of untrusted bytes check it once per sample and report corruption.
+///
+/// Every read is one unaligned 8-byte big-endian load at the current bit position
+/// (`peek`), so a decoder can take a whole code — prefix and payload — from one load.
+/// Loads never touch bytes at or past `end`: the last 8 bytes of the stream are kept
+/// in `tail`, already padded with zero bits, and reads there shift that word instead.
 public struct BitReader: Sendable {
     @usableFromInline let bytes: [UInt8]
+    /// One past the last byte of the stream.
     @usableFromInline let end: Int
-    /// Next byte of `bytes` to load into `buffer`.
-    @usableFromInline var position: Int
-    /// Bits not yet consumed, left-aligned. Bits past `valid` are zero or the stream's
-    /// own next bits, so OR-ing the same bytes in again on refill is harmless.
-    @usableFromInline var buffer: UInt64 = 0
-    @usableFromInline var valid: Int = 0
-    /// True once a read asked for bits beyond the end of the stream.
-    @usableFromInline internal(set) var _overrun = false
-    public var overrun: Bool { _overrun }
+    /// `end - 8`: the last byte offset at which an 8-byte load stays inside the stream
+    /// (negative for streams shorter than 8 bytes, so every read uses `tail`).
+    @usableFromInline let loadLimit: Int
+    /// `bytes[end - 8 ..< end]` as a big-endian word, bytes before index 0 read as zero.
+    @usableFromInline let tail: UInt64
+    /// Absolute bit position of the next bit to read (byte offset × 8 + bit).
+    @usableFromInline var bitPosition: Int
 
-    /// Reads `bytes[start..<end]`.
+    /// Reads `bytes[start..<end]`; out-of-range bounds are clamped to the array.
     public init(_ bytes: [UInt8], start: Int = 0, end: Int? = nil) {
+        let e = max(0, min(end ?? bytes.count, bytes.count))
         self.bytes = bytes
-        self.end = min(end ?? bytes.count, bytes.count)
-        self.position = max(0, min(start, self.end))
+        self.end = e
+        self.loadLimit = e - 8
+        self.bitPosition = max(0, min(start, e)) * 8
+        if e >= 8 {
+            self.tail = bytes.withUnsafeBytes {
+                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: e - 8, as: UInt64.self))
+            }
+        } else {
+            var t: UInt64 = 0
+            for i in 0..<e { t = t << 8 | UInt64(bytes[i]) }
+            self.tail = t
+        }
     }
+
+    /// True once a read asked for bits beyond the end of the stream.
+    @inlinable public var overrun: Bool { bitPosition > end &* 8 }
 
     /// Number of bits between the read position and the end of the stream (zero once
     /// the end has been reached or overrun).
-    public var bitsRemaining: Int { (end - position) * 8 + valid }
+    public var bitsRemaining: Int { max(0, end * 8 - bitPosition) }
 
+    /// The next 64 bits of the stream, left-aligned, without consuming them; bits past
+    /// the end read as zero. At least 57 of them are the stream's (or padding) bits:
+    /// any code of up to 57 bits can be taken from one peek.
     @inlinable @inline(__always)
-    mutating func refill() {
-        if end - position >= 8 {
-            let word = bytes.withUnsafeBytes {
-                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    func peek() -> UInt64 {
+        let byte = bitPosition &>> 3
+        let word: UInt64
+        if _fastPath(byte <= loadLimit) {
+            word = bytes.withUnsafeBytes {
+                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
             }
-            buffer |= word >> UInt64(valid)
-            let taken = (63 - valid) >> 3
-            position += taken
-            valid += taken << 3
         } else {
-            while valid <= 56 && position < end {
-                buffer |= UInt64(bytes[position]) << UInt64(56 - valid)
-                position += 1
-                valid += 8
-            }
+            let k = byte &- loadLimit  // 1...: how far into the tail word
+            word = k >= 8 ? 0 : tail &<< UInt64(truncatingIfNeeded: k &* 8)
         }
+        return word &<< UInt64(truncatingIfNeeded: bitPosition & 7)
+    }
+
+    /// Consumes `count` (0...64) bits already examined with `peek`.
+    @inlinable @inline(__always)
+    mutating func skip(_ count: Int) {
+        bitPosition &+= count
+    }
+
+    /// Reads `count` bits, 1...57, as an unsigned integer.
+    @inlinable @inline(__always)
+    mutating func take(_ count: Int) -> UInt64 {
+        let value = peek() &>> UInt64(truncatingIfNeeded: 64 &- count)
+        bitPosition &+= count
+        return value
+    }
+
+    /// Reads `count` bits, 1...64, as an unsigned integer.
+    @inlinable @inline(__always)
+    mutating func takeWide(_ count: Int) -> UInt64 {
+        if count <= 57 { return take(count) }
+        let high = take(count &- 32)
+        return high &<< 32 | take(32)
     }
 
     /// Reads one bit.
     @inlinable @inline(__always)
     public mutating func readBit() -> Bool {
-        if valid == 0 {
-            refill()
-            if valid == 0 { _overrun = true; return false }
-        }
-        let bit = buffer >> 63
-        buffer <<= 1
-        valid -= 1
+        let bit = peek() &>> 63
+        bitPosition &+= 1
         return bit != 0
     }
 
-    /// Reads `count` bits (0...64) as an unsigned integer.
+    /// Reads `count` bits (0...64) as an unsigned integer. A larger count consumes
+    /// `count` bits and returns the last 64 of them; a negative count reads nothing.
     @inlinable
     public mutating func readBits(_ count: Int) -> UInt64 {
-        if count == 0 { return 0 }
-        if count > 56 {
-            let high = readBits(count - 32)
-            return (high << 32) | readBits(32)
+        if count <= 0 { return 0 }
+        if count > 64 {
+            // Stay a bounded distance past the end, so positions can never overflow.
+            bitPosition += min(count - 64, max(0, end * 8 + 64 - bitPosition))
+            return takeWide(64)
         }
-        if valid < count {
-            refill()
-            if valid < count {
-                _overrun = true
-                let got = buffer >> UInt64(64 - count)
-                buffer = 0
-                valid = 0
-                return got
-            }
-        }
-        let value = buffer >> UInt64(64 - count)
-        buffer = count == 64 ? 0 : buffer << UInt64(count)
-        valid -= count
-        return value
+        return takeWide(count)
     }
 
     /// Counts leading one bits, stopping after `limit` ones or at the first zero (which
     /// is consumed). Used for the unary bucket prefixes of the Gorilla codecs.
     @inlinable @inline(__always)
     public mutating func readOnes(limit: Int) -> Int {
-        if valid < limit + 1 { refill() }
-        if valid >= limit + 1 {
-            let ones = (~buffer).leadingZeroBitCount
+        if limit <= 56 {
+            let ones = (~peek()).leadingZeroBitCount
             if ones >= limit {
-                buffer <<= UInt64(limit)
-                valid -= limit
-                return limit
+                bitPosition &+= max(0, limit)
+                return max(0, limit)
             }
-            buffer <<= UInt64(ones + 1)
-            valid -= ones + 1
+            bitPosition &+= ones &+ 1
             return ones
         }
         var n = 0

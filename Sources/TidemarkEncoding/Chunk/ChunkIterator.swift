@@ -55,16 +55,20 @@ public struct ChunkIterator: Sendable {
     }
 
     /// Advances to the next sample.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next() -> Bool {
         guard produced < count else { return false }
-        guard timestamps.next(), values.next() else {
-            if _error == nil { _error = .corrupt("column ended after \(produced) of \(count) samples") }
-            produced = count
-            return false
-        }
-        produced += 1
+        // `produced < count` bounds both columns, which were created with `count`.
+        guard timestamps.decodeNext(), values.decodeNext() else { return columnEnded() }
+        produced &+= 1
         return true
+    }
+
+    /// A column ran out or held an invalid code: records the error, ends iteration.
+    @usableFromInline mutating func columnEnded() -> Bool {
+        if _error == nil { _error = .corrupt("column ended after \(produced) of \(count) samples") }
+        produced = count
+        return false
     }
 
     /// Decodes every sample, throwing on corruption.

@@ -64,6 +64,7 @@ public struct TimestampEncoder: Sendable {
 public struct TimestampDecoder: Sendable {
     @usableFromInline var reader: BitReader
     @usableFromInline var remaining: Int
+    /// Samples decoded so far, counted up to 2 (the varint header fields).
     @usableFromInline var index = 0
     @usableFromInline var delta: UInt64 = 0
     /// The current timestamp after a successful `next()`.
@@ -80,29 +81,50 @@ public struct TimestampDecoder: Sendable {
     public var overrun: Bool { reader.overrun }
 
     /// Advances to the next timestamp; false at the end or on corrupt input.
-    @inlinable
+    ///
+    /// After the two varint header fields, each sample is decoded from a single
+    /// `peek` of the bit stream: the unary prefix and the bucket's payload (at most
+    /// 5 + 32 bits) sit in the same 64-bit window; only the 64-bit bucket reads again.
+    @inlinable @inline(__always)
     public mutating func next() -> Bool {
         guard remaining > 0 else { return false }
-        remaining -= 1
-        switch index {
-        case 0:
-            guard let z = Varint.read(from: &reader) else { return fail() }
-            _value = Varint.unzigzag(z)
-        case 1:
-            guard let d = Varint.read(from: &reader) else { return fail() }
-            delta = d
-            _value = _value &+ Int64(bitPattern: delta)
-        default:
-            let dod: Int64
-            switch reader.readOnes(limit: 5) {
-            case 0: dod = 0
-            case 1: dod = Self.signExtend(reader.readBits(8), bits: 8)
-            case 2: dod = Self.signExtend(reader.readBits(14), bits: 14)
-            case 3: dod = Self.signExtend(reader.readBits(20), bits: 20)
-            case 4: dod = Self.signExtend(reader.readBits(32), bits: 32)
-            default: dod = Int64(bitPattern: reader.readBits(64))
-            }
-            delta = delta &+ UInt64(bitPattern: dod)
+        remaining &-= 1
+        return decodeNext()
+    }
+
+    /// Decodes one more sample without checking `remaining`; `ChunkIterator`, which
+    /// counts samples itself, calls this directly.
+    @inlinable @inline(__always)
+    mutating func decodeNext() -> Bool {
+        if _slowPath(index < 2) { return nextHeaderField() }
+        let window = reader.peek()
+        let ones = (~window).leadingZeroBitCount
+        if ones == 0 {
+            reader.skip(1)  // `0`: dod 0, the delta repeats
+        } else if ones < 5 {
+            // `10`, `110`, `1110`, `11110` + 8, 14, 20 or 32 payload bits.
+            let payloadBits = ones == 4 ? 32 : 2 &+ 6 &* ones
+            let prefixBits = ones &+ 1
+            let payload = (window &<< UInt64(truncatingIfNeeded: prefixBits))
+                &>> UInt64(truncatingIfNeeded: 64 &- payloadBits)
+            reader.skip(prefixBits &+ payloadBits)
+            delta &+= UInt64(bitPattern: Self.signExtend(payload, bits: payloadBits))
+        } else {
+            reader.skip(5)  // `11111` + the whole dod in 64 bits
+            delta &+= reader.takeWide(64)
+        }
+        _value &+= Int64(bitPattern: delta)
+        if _slowPath(reader.overrun) { return fail() }
+        return true
+    }
+
+    /// The first two samples: the first timestamp and the first delta, as varints.
+    @usableFromInline mutating func nextHeaderField() -> Bool {
+        guard let v = Varint.read(from: &reader) else { return fail() }
+        if index == 0 {
+            _value = Varint.unzigzag(v)
+        } else {
+            delta = v
             _value = _value &+ Int64(bitPattern: delta)
         }
         index += 1
@@ -120,10 +142,7 @@ public struct TimestampDecoder: Sendable {
     /// buckets are asymmetric (−127 … 128) as in Gorilla.
     @inlinable @inline(__always)
     static func signExtend(_ u: UInt64, bits: Int) -> Int64 {
-        let half = UInt64(1) << UInt64(bits - 1)
-        if u > half {
-            return Int64(bitPattern: u) - Int64(bitPattern: half << 1)
-        }
-        return Int64(bitPattern: u)
+        let half = UInt64(1) &<< UInt64(truncatingIfNeeded: bits &- 1)
+        return Int64(bitPattern: u > half ? u &- (half &<< 1) : u)
     }
 }

@@ -52,9 +52,11 @@ public struct XORValueDecoder: Sendable {
     @usableFromInline var remaining: Int
     @usableFromInline var started = false
     @usableFromInline var bits: UInt64 = 0
-    // No window yet: a `10` control before the first `11` decodes as width 0 → corrupt.
+    /// The current window: leading zeros, trailing zeros and width (64 − both).
+    /// No window yet: width 0, so a `10` control before the first `11` is corrupt.
     @usableFromInline var leading = 64
     @usableFromInline var trailing = 0
+    @usableFromInline var width = 0
 
     /// Decodes `count` values from `bytes[start..<end]`.
     public init(_ bytes: [UInt8], start: Int = 0, end: Int? = nil, count: Int) {
@@ -66,34 +68,69 @@ public struct XORValueDecoder: Sendable {
     @inlinable public var value: Double { Double(bitPattern: bits) }
     /// The current value's raw IEEE-754 bits.
     @inlinable public var valueBits: UInt64 { bits }
-    /// True if reading ran past the column's end or a window was malformed.
+    /// True if reading ran past the column's end (a malformed window makes `next()`
+    /// return false without setting this).
     public var overrun: Bool { reader.overrun }
 
     /// Advances to the next value; false at the end or on corrupt input.
-    @inlinable
+    ///
+    /// Each value is decoded from one `peek` of the bit stream when its code fits in
+    /// 57 bits (`10` + up to 55 window bits, or `11` + 11 header bits + up to 44);
+    /// wider windows take a second read.
+    @inlinable @inline(__always)
     public mutating func next() -> Bool {
         guard remaining > 0 else { return false }
-        remaining -= 1
-        if !started {
-            started = true
-            bits = reader.readBits(64)
-        } else {
-            switch reader.readOnes(limit: 2) {
-            case 0:
-                break
-            case 1:
-                let width = 64 - leading - trailing
-                guard width > 0 else { return fail() }  // `10` before any window: corrupt
-                bits ^= reader.readBits(width) << UInt64(trailing)
-            default:
-                leading = Int(reader.readBits(5))
-                var width = Int(reader.readBits(6))
-                if width == 0 { width = 64 }
-                guard leading + width <= 64 else { return fail() }
-                trailing = 64 - leading - width
-                bits ^= reader.readBits(width) << UInt64(trailing)
+        remaining &-= 1
+        return decodeNext()
+    }
+
+    /// Decodes one more sample without checking `remaining`; `ChunkIterator`, which
+    /// counts samples itself, calls this directly.
+    @inlinable @inline(__always)
+    mutating func decodeNext() -> Bool {
+        if _slowPath(!started) { return nextFirst() }
+        let window = reader.peek()
+        if window &>> 63 == 0 {
+            reader.skip(1)  // `0`: same bits as before
+        } else if window & (1 << 62) == 0 {
+            // `10`: the XOR fits inside the current window.
+            guard width > 0 else { return fail() }  // no window yet: corrupt
+            let x: UInt64
+            if width <= 55 {
+                x = (window &<< 2) &>> UInt64(truncatingIfNeeded: 64 &- width)
+                reader.skip(2 &+ width)
+            } else {
+                reader.skip(2)
+                x = reader.takeWide(width)
             }
+            bits ^= x &<< UInt64(truncatingIfNeeded: trailing)
+        } else {
+            // `11` + 5 bits leading zeros + 6 bits width (0 means 64) + the XOR.
+            let lead = Int(truncatingIfNeeded: (window &>> 57) & 31)
+            var wide = Int(truncatingIfNeeded: (window &>> 51) & 63)
+            if wide == 0 { wide = 64 }
+            reader.skip(13)  // before the check, so a header cut by the end sets `overrun`
+            guard lead &+ wide <= 64 else { return fail() }
+            leading = lead
+            width = wide
+            trailing = 64 &- lead &- wide
+            let x: UInt64
+            if wide <= 44 {
+                x = (window &<< 13) &>> UInt64(truncatingIfNeeded: 64 &- wide)
+                reader.skip(wide)
+            } else {
+                x = reader.takeWide(wide)
+            }
+            bits ^= x &<< UInt64(truncatingIfNeeded: trailing)
         }
+        if _slowPath(reader.overrun) { return fail() }
+        return true
+    }
+
+    /// The first value: 64 raw bits.
+    @usableFromInline mutating func nextFirst() -> Bool {
+        started = true
+        bits = reader.readBits(64)
         if reader.overrun { return fail() }
         return true
     }

@@ -191,4 +191,74 @@ struct BitStreamTests {
         #expect(r.readOnes(limit: 5) == 3)  // three ones, then the stream ends
         #expect(r.overrun)
     }
+
+    /// Bit `i` of `bytes[start..<end]` read MSB first, zero past the end.
+    static func referenceBits(_ bytes: [UInt8], start: Int, end: Int, from: Int, count: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in from..<from + count {
+            let byte = start + i / 8
+            let bit: UInt64 = byte < end ? UInt64(bytes[byte] >> UInt8(7 - i % 8)) & 1 : 0
+            v = v << 1 | bit
+        }
+        return v
+    }
+
+    @Test func everyPositionAndWidthMatchesAReference() {
+        // Covers the 8-byte load, the zero-padded tail word and reads past the end,
+        // for streams shorter and longer than one word, inside a larger buffer.
+        var rng = SplitMix64(seed: 21)
+        for length in [0, 1, 3, 7, 8, 9, 15, 16, 17, 24] {
+            let buffer = rng.bytes(length + 6)
+            let start = 3
+            let end = start + length
+            for position in 0...(length * 8 + 3) {
+                for width in [1, 2, 5, 8, 13, 31, 32, 44, 55, 56, 57, 58, 63, 64] {
+                    var r = BitReader(buffer, start: start, end: end)
+                    var skipped = 0
+                    while skipped < position {
+                        let n = min(64, position - skipped)
+                        _ = r.readBits(n)
+                        skipped += n
+                    }
+                    let got = r.readBits(width)
+                    let want = Self.referenceBits(buffer, start: start, end: end, from: position, count: width)
+                    #expect(got == want, "length \(length) position \(position) width \(width)")
+                    #expect(r.overrun == (position + width > length * 8))
+                }
+            }
+        }
+    }
+
+    @Test func outOfRangeCountsDoNotTrap() {
+        let bytes: [UInt8] = [0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0, 0x0F]
+        var r = BitReader(bytes)
+        #expect(r.readBits(0) == 0)
+        #expect(r.readBits(-5) == 0)
+        #expect(r.readOnes(limit: 0) == 0)
+        #expect(r.readOnes(limit: -1) == 0)
+        #expect(r.bitsRemaining == 72)
+        // More than 64 bits: consumed, and the last 64 of them returned.
+        #expect(r.readBits(68) == 0x2345_6789_ABCD_EF00)
+        #expect(r.bitsRemaining == 4)
+        #expect(r.overrun == false)
+        #expect(r.readBits(.max) == 0)
+        #expect(r.overrun)
+        #expect(r.readBits(.max) == 0)
+        #expect(r.readBit() == false)
+        #expect(r.bitsRemaining == 0)
+    }
+
+    @Test func readOnesBeyondFiftySixOnes() {
+        var w = BitWriter()
+        w.writeBits(.max, count: 60)
+        w.writeBits(0, count: 1)
+        w.writeBits(.max, count: 64)
+        w.writeBits(.max, count: 6)
+        var r = BitReader(w.bytes)
+        #expect(r.readOnes(limit: 64) == 60)
+        #expect(r.readOnes(limit: 64) == 64)
+        #expect(r.readOnes(limit: 100) == 6)  // stopped by the first padding bit
+        #expect(r.bitsRemaining == 136 - 132)
+        #expect(r.overrun == false)
+    }
 }
