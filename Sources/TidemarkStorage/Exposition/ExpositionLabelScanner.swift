@@ -12,13 +12,14 @@ extension ExpositionParser {
 
     /// Checks a `{...}` list at the cursor (which is on `{`) and leaves the cursor
     /// after `}`. Returns whether the list held a quoted metric name.
-    /// `metricNameGiven` says a name came before the braces (a second is an error).
+    /// `metricNameGiven` says a name came before the braces (a second is an error);
+    /// `exemplar` says these are an exemplar's labels, which have no metric name.
     @inline(__always)
-    static func scanLabels(_ c: inout LineCursor, metricNameGiven: Bool, context: String = "series") throws(ExpositionError) -> Bool {
+    static func scanLabels(_ c: inout LineCursor, metricNameGiven: Bool, exemplar: Bool = false) throws(ExpositionError) -> Bool {
         var sawName = false
-        try forEachLabel(&c, context: context) { item, c throws(ExpositionError) in
+        try forEachLabel(&c, exemplar: exemplar) { item, c throws(ExpositionError) in
             if item.value == nil {
-                if context == "exemplar" {
+                if exemplar {
                     throw c.expected("'=' after exemplar label name \(c.quoted(item.name))")
                 }
                 if metricNameGiven || sawName {
@@ -35,7 +36,7 @@ extension ExpositionParser {
     /// leaves the cursor after `}`. Syntax errors are thrown with their column.
     @inline(__always)
     static func forEachLabel(
-        _ c: inout LineCursor, context: String,
+        _ c: inout LineCursor, exemplar: Bool,
         _ body: (LabelItem, LineCursor) throws(ExpositionError) -> Void
     ) throws(ExpositionError) {
         let p = c.p
@@ -55,7 +56,7 @@ extension ExpositionParser {
                     guard c.at(UInt8(ascii: ",")) || c.at(UInt8(ascii: "}")) else {
                         throw c.expected("'=', ',' or '}' after \(c.quoted(name))")
                     }
-                    if name.isEmpty, context != "exemplar" { throw c.error("empty metric name", at: name.lowerBound - 1) }
+                    if name.isEmpty, !exemplar { throw c.error("empty metric name", at: name.lowerBound - 1) }
                     try body(LabelItem(name: name, nameQuoted: true, value: nil), c)
                     if try afterItem(&c, label: name) { return }
                     continue
@@ -68,7 +69,7 @@ extension ExpositionParser {
                 quoted = false
                 c.skipSpaces()
             } else {
-                throw c.expected(context == "exemplar" ? "an exemplar label name or '}'" : "a label name or '}'")
+                throw c.expected(exemplar ? "an exemplar label name or '}'" : "a label name or '}'")
             }
             guard c.at(UInt8(ascii: "=")) else { throw c.expected("'=' after label name \(c.quoted(name))") }
             c.i += 1

@@ -27,7 +27,7 @@ extension ExpositionParser {
             c.skipSpaces()
         }
         if c.at(UInt8(ascii: "{")) {
-            try forEachLabel(&c, context: "series") { item, c throws(ExpositionError) in
+            try forEachLabel(&c, exemplar: false) { item, c throws(ExpositionError) in
                 let nameColumn = item.nameQuoted ? item.name.lowerBound - 1 : item.name.lowerBound
                 let name: String
                 if item.nameQuoted {

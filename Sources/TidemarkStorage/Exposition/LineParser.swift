@@ -146,7 +146,7 @@ struct LineParser {
         c.i += 1  // '#'
         c.skipSpaces()
         guard c.at(UInt8(ascii: "{")) else { throw c.expected("'{' to start the exemplar's labels") }
-        _ = try ExpositionParser.scanLabels(&c, metricNameGiven: true, context: "exemplar")
+        _ = try ExpositionParser.scanLabels(&c, metricNameGiven: true, exemplar: true)
         let afterLabels = c.i
         c.skipSpaces()
         if c.atEnd || c.i == afterLabels { throw c.expected("a space and the exemplar value") }
