@@ -25,6 +25,7 @@ let package = Package(
             name: "TidemarkCLI",
             dependencies: [
                 "TidemarkStorage",
+                "TidemarkWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding"]),

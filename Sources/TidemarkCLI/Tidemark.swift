@@ -14,7 +14,7 @@ struct Tidemark: ParsableCommand {
               tidemark inspect --data ./data --format json
             """,
         subcommands: [
-            ImportCommand.self, ExportCommand.self, InspectCommand.self,
+            DemoCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, GenerateCommand.self,
             CrashWriterCommand.self,
         ])
 }

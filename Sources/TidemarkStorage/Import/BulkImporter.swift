@@ -33,6 +33,7 @@ public final class BulkImporter {
     private var series: [SeriesBuffer] = []
     private var index: [Labels: Int] = [:]
     private var buffered = 0
+    private var newest: Int64 = .min
     public private(set) var stats = Stats()
     /// Called after each block is written (for progress output).
     public var onBlock: (BlockMeta) -> Void = { _ in }
@@ -58,7 +59,13 @@ public final class BulkImporter {
         series[id].windows[w, default: Column()].append(t, v)
         buffered += 1
         stats.samples += 1
-        if buffered >= maxBuffered { try flush() }
+        if t > newest { newest = t }
+        if buffered >= maxBuffered {
+            // Time-ordered input: windows well behind the newest sample are complete, so
+            // writing just those avoids overlapping blocks. Otherwise write everything.
+            try flush(before: newest &- window)
+            if buffered >= maxBuffered / 2 { try flush() }
+        }
     }
 
     /// Adds a sample by labels.
@@ -66,15 +73,16 @@ public final class BulkImporter {
         try add(series: seriesID(for: labels), t, v)
     }
 
-    /// Writes everything buffered as blocks.
-    public func flush() throws(StorageError) {
+    /// Writes everything buffered (in windows ending at or before `limit`) as blocks.
+    public func flush(before limit: Int64 = .max) throws(StorageError) {
         var windows = Set<Int64>()
-        for s in series { windows.formUnion(s.windows.keys) }
+        for s in series { windows.formUnion(s.windows.keys.filter { $0 <= limit &- window }) }
         let order = series.indices.sorted { series[$0].labels < series[$1].labels }
         for w in windows.sorted() {
             var batch: [(labels: Labels, timestamps: [Int64], values: [Double])] = []
             for i in order {
                 guard var col = series[i].windows.removeValue(forKey: w) else { continue }
+                buffered -= col.timestamps.count
                 stats.duplicates += col.normalize()
                 batch.append((series[i].labels, col.timestamps, col.values))
             }
@@ -84,7 +92,6 @@ public final class BulkImporter {
                 onBlock(meta)
             }
         }
-        buffered = 0
     }
 
     /// Flushes and returns the totals.
