@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `tidemark` executable.
 @main
@@ -17,4 +20,22 @@ struct Tidemark: ParsableCommand {
             DemoCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, GenerateCommand.self,
             CrashWriterCommand.self,
         ])
+
+    /// Runs a command; exit codes: 0 success, 1 runtime error, 2 usage error. Errors go
+    /// to stderr.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Glibc.exit(0)
+            }
+            if !message.isEmpty { Terminal.writeStderr(message.hasPrefix("Error:") || code == .validationFailure ? message + "\n" : "Error: " + message + "\n") }
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }

@@ -35,7 +35,9 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         guard format == "prometheus" || format == "openmetrics" else { throw ValidationError("--format: expected prometheus or openmetrics; got '\(format)'") }
         guard !match.isEmpty else { throw ValidationError("--match is required") }
-        for m in match { _ = try SelectorParser.parse(m) }
+        for m in match {
+            do { _ = try SelectorParser.parse(m) } catch { throw ValidationError("--match: \(error)") }
+        }
         if let s = start, TimeArgument.parse(s) == nil { throw ValidationError("--start: cannot parse time '\(s)'") }
         if let e = end, TimeArgument.parse(e) == nil { throw ValidationError("--end: cannot parse time '\(e)'") }
     }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TidemarkStorage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `tidemark import`: bulk-loads exposition text (Prometheus text or OpenMetrics, plain
 /// or gzip) into blocks.
@@ -80,13 +83,10 @@ struct ImportRun {
         if file == "-" {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
         } else {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file): no such file or not readable")
-            }
-            bytes = Array(data)
+            bytes = try Self.readWholeFile(file)
         }
         if Gzip.isGzip(bytes) {
-            do { bytes = try Gzip.decompress(bytes) } catch { throw ValidationError("\(file): \(error)") }
+            do { bytes = try Gzip.decompress(bytes) } catch { throw CLIError("\(file): \(error)") }
         }
         var parser = ExpositionParser(bytes, format: format, defaultTimestamp: defaultTimestamp)
         let name = file == "-" ? "<stdin>" : file
@@ -120,9 +120,36 @@ struct ImportRun {
         }
     }
 
+    /// Reads a file straight into an array (no intermediate `Data` copy).
+    static func readWholeFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CLIError("cannot stat \(path): \(String(cString: strerror(errno)))") }
+        let size = Int(st.st_size)
+        var failed: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            var done = 0
+            while done < size {
+                let n = read(fd, buf.baseAddress! + done, size - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
+            }
+            count = done
+        }
+        if failed != 0 { throw CLIError("cannot read \(path): \(String(cString: strerror(failed)))") }
+        return bytes
+    }
+
     mutating func bad(_ error: ExpositionError) throws {
         badLines += 1
-        if strict { throw ValidationError("\(error)") }
+        if strict { throw CLIError("\(error)") }
         if badLines <= Self.maxReportedErrors {
             Terminal.endProgress()
             Terminal.warn("skipping bad line: \(error)")

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Maps the raw bytes of a series in exposition text (`name{a="1"}`) to a number, so an
 /// import parses the labels of each distinct series once and afterwards only hashes
 /// bytes. Lookups do not allocate.
@@ -9,7 +13,11 @@ public struct SeriesTextCache {
     /// The number stored for these bytes, if any.
     public func lookup(_ bytes: ArraySlice<UInt8>) -> Int? {
         guard let entries = buckets[Self.hash(bytes)] else { return nil }
-        for e in entries where e.key.elementsEqual(bytes) { return e.id }
+        for e in entries where e.key.count == bytes.count {
+            if bytes.isEmpty { return e.id }
+            let same = e.key.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+            if same { return e.id }
+        }
         return nil
     }
 
