@@ -49,9 +49,12 @@ struct BlockIndexWriter {
         var seriesOffsets: [Int] = []
         seriesOffsets.reserveCapacity(series.count)
         var postings: [String: [String: [UInt64]]] = [:]
+        // Offsets stored in the index are relative to the start of their section
+        // (`o` is the whole file being built, so subtract the section's start).
         section { o in
+            let base = o.count
             for (i, s) in series.enumerated() {
-                seriesOffsets.append(o.count)
+                seriesOffsets.append(o.count - base)
                 Varint.append(UInt64(s.labels.count), to: &o)
                 for l in s.labels {
                     Varint.append(UInt64(symbolIndex[l.name]!), to: &o)
@@ -77,10 +80,11 @@ struct BlockIndexWriter {
         }
         var table: [(name: Int, value: Int, offset: Int)] = []
         section { o in
+            let base = o.count
             for name in postings.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 let values = postings[name]!
                 for value in values.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                    table.append((symbolIndex[name]!, symbolIndex[value]!, o.count))
+                    table.append((symbolIndex[name]!, symbolIndex[value]!, o.count - base))
                     let ids = values[value]!
                     Varint.append(UInt64(ids.count), to: &o)
                     var prev: UInt64 = 0

@@ -65,9 +65,20 @@ public final class BlockReader: @unchecked Sendable {
                 guard CRC32C.checksum(stored) == crc else {
                     throw StorageError.corrupt(path: f.path, offset: offset, reason: "page checksum mismatch")
                 }
+                // The checksum covers only the stored bytes, so the header fields it does
+                // not cover are checked against what the writer guarantees: a stored page
+                // keeps its raw size, an LZ4 page is one that compression made smaller.
                 switch codec {
-                case 0: return Array(stored)
-                case 1: return try LZ4.decompress(stored, rawSize: rawSize)
+                case 0:
+                    guard rawSize == storedSize else {
+                        throw StorageError.corrupt(path: f.path, offset: offset, reason: "uncompressed page header says \(rawSize) raw bytes but stores \(storedSize)")
+                    }
+                    return Array(stored)
+                case 1:
+                    guard storedSize < rawSize else {
+                        throw StorageError.corrupt(path: f.path, offset: offset, reason: "LZ4 page header says \(storedSize) stored bytes expand to only \(rawSize)")
+                    }
+                    return try LZ4.decompress(stored, rawSize: rawSize)
                 default: throw StorageError.corrupt(path: f.path, offset: offset + 12, reason: "unknown page codec \(codec)")
                 }
             } catch let e as StorageError {

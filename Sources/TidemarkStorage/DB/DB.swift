@@ -104,7 +104,8 @@ public final class DB: @unchecked Sendable {
     }
 
     /// Persists the head's oldest block ranges while the head spans more than 1.5 block
-    /// ranges (or everything before the current block range when `force` is set).
+    /// ranges; with `force`, persists everything in the head (afterwards, samples older
+    /// than the end of the last persisted range are refused).
     /// Returns the blocks written. Crash-safe at every step: the block is complete and
     /// renamed into place before the head forgets its data, and the WAL is folded into
     /// a checkpoint only after that.
@@ -115,11 +116,13 @@ public final class DB: @unchecked Sendable {
             while true {
                 let mint = head.minTime
                 let maxt = head.maxTime
-                guard mint != .max, maxt != .min else { break }
+                guard mint != .max, maxt != .min, mint <= maxt else { break }
                 let range = options.blockRange
                 let start = MemSeries.rangeEnd(mint, range) - range
                 let end = start + range
-                let due = force ? maxt >= end : (maxt - mint) > range / 2 * 3 && maxt >= end
+                // Due as in Prometheus: the head spans more than 1.5 block ranges, so the
+                // oldest range is surely complete. `force` flushes everything.
+                let due = force || ((maxt - mint) > range / 2 * 3 && maxt >= end)
                 guard due else { break }
                 // No more samples below `end` from here on, so the snapshot is complete.
                 head.raiseMinValidTime(to: end)

@@ -83,7 +83,21 @@ final class Head: @unchecked Sendable {
             var newSeries: [WALSeries] = []
             var logged: [MemSeries] = []
             var dropped = 0
-            for p in batch {
+            // Series that head truncation removed after the appender looked them up: their
+            // samples go to the series the head has (or now creates) for the same labels,
+            // so they are visible, and logged under an id the WAL still defines.
+            var replacements: [ObjectIdentifier: MemSeries] = [:]
+            for var p in batch {
+                if p.series.removed {
+                    if let r = replacements[ObjectIdentifier(p.series)] {
+                        p = PendingSample(series: r, t: p.t, v: p.v)
+                    } else {
+                        let (fresh, created) = series.getOrCreate(p.series.labels)
+                        if created { postings.add(fresh.id, fresh.labels) }
+                        replacements[ObjectIdentifier(p.series)] = fresh
+                        p = PendingSample(series: fresh, t: p.t, v: p.v)
+                    }
+                }
                 let s = p.series
                 if s.commitMark != seq {
                     s.commitMark = seq
@@ -146,18 +160,24 @@ final class Head: @unchecked Sendable {
         raiseMinValidTime(to: end)
         var empty: [MemSeries] = []
         var lowest: Int64 = .max
+        var highest: Int64 = .min
         for s in series.all() {
             let (_, isEmpty) = s.truncate(before: end)
-            if isEmpty { empty.append(s) } else { lowest = min(lowest, s.chunks(overlapping: .min, .max).first?.minTime ?? .max) }
+            if isEmpty {
+                empty.append(s)
+            } else if let first = s.chunks(overlapping: .min, .max).first, let last = s.lastSample() {
+                lowest = min(lowest, first.minTime)
+                highest = max(highest, last.time)
+            }
         }
-        // Series with no samples at all (created, never committed) stay until their
-        // appender is surely gone: only remove those that have had samples.
+        // Series that never had a committed sample may belong to an appender still in
+        // use: keep them. The others are gone from the head for good.
         let removable = empty.filter { $0.walLogged }
         series.remove(removable)
         postings.remove(Set(removable.map(\.id)), labels: removable.map(\.labels))
         stateLock.withLock {
-            _minTime = lowest == .max ? max(_minTime, end) : lowest
-            if lowest == .max { _maxTime = max(_maxTime, .min) }
+            _minTime = lowest
+            _maxTime = highest
         }
         return Set(removable.map(\.id))
     }

@@ -24,6 +24,9 @@ final class MemSeries: @unchecked Sendable {
     private var last: (time: Int64, bits: UInt64)?
     /// True once a series record for this id is in the WAL (commit lock).
     var walLogged = false
+    /// Set (under the commit lock) when head truncation drops the series from the head;
+    /// a commit that still holds it appends to the series now under its labels instead.
+    var removed = false
     /// Commit-local validation state (commit lock).
     var commitMark: UInt64 = 0
     var commitLast: (time: Int64, bits: UInt64)?
@@ -101,6 +104,11 @@ final class MemSeries: @unchecked Sendable {
             }
             return (dropped, chunks.isEmpty && open.count == 0)
         }
+    }
+
+    /// Timestamp of the oldest sample held, nil if none.
+    var firstTime: Int64? {
+        lock.withLock { chunks.first?.minTime ?? (open.count > 0 ? open.minTime : nil) }
     }
 
     /// Number of samples held.

@@ -72,11 +72,17 @@ final class WAL: @unchecked Sendable {
         report.segments = live.count
         for (i, file) in files.enumerated() {
             let bytes = try FileIO.readFile(file.path)
-            let (goodEnd, corruption) = bytes.withUnsafeBytes { WALFrame.scan($0, visit: visit) }
+            let (goodEnd, corruption, torn) = bytes.withUnsafeBytes { raw in
+                let (end, c) = WALFrame.scan(raw, visit: visit)
+                return (end, c, c.map { WALFrame.isTornTail(raw, damageAt: $0.offset) } ?? false)
+            }
             if let c = corruption {
+                // A torn tail is damage at the end of the newest segment with no intact
+                // record after it; anything else (a checkpoint, an older segment, good
+                // records after the bad one) is corruption.
                 report.corruptions.append(.init(
                     file: file.path, offset: c.offset, reason: c.reason,
-                    discardedBytes: bytes.count - goodEnd, isTail: i == files.count - 1))
+                    discardedBytes: bytes.count - goodEnd, isTail: file.isSegment && i == files.count - 1 && torn))
                 try FileIO.check(truncate(file.path, off_t(goodEnd)), "truncate", file.path)
             }
         }

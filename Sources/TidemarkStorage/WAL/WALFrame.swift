@@ -32,6 +32,31 @@ enum WALFrame {
         withUnsafeBytes(of: crc.littleEndian) { for i in 0..<4 { out[start + 5 + i] = $0[i] } }
     }
 
+    /// Whether damage that `scan` found at `offset` looks like a write cut short by a
+    /// crash: no intact record follows it, only the cut-off record, zeros or garbage.
+    /// An intact record after the damage means the middle of the file went bad.
+    static func isTornTail(_ bytes: UnsafeRawBufferPointer, damageAt offset: Int) -> Bool {
+        if offset == 0 && bytes.count >= magic.count && !bytes[0..<magic.count].allSatisfy({ $0 == 0 }) {
+            return false  // a whole header that is not ours: not a torn write
+        }
+        var p = max(offset + 1, magic.count)
+        while p + headerSize <= bytes.count {
+            let type = bytes[p]
+            if type == WALRecord.Kind.series.rawValue || type == WALRecord.Kind.samples.rawValue {
+                var r = ByteReader(bytes, offset: p + 1)
+                let length = Int((try? r.u32()) ?? .max)
+                let crc = (try? r.u32()) ?? 0
+                if length <= bytes.count - p - headerSize {
+                    let payload = UnsafeRawBufferPointer(rebasing: bytes[p + headerSize..<p + headerSize + length])
+                    let got = CRC32C.checksum(payload, continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[p..<p + 1])))
+                    if got == crc { return false }
+                }
+            }
+            p += 1
+        }
+        return true
+    }
+
     /// Reads every good record of a file's bytes, stopping at the first bad one.
     static func scan(_ bytes: UnsafeRawBufferPointer, visit: (WALRecord) -> Void) -> (goodEnd: Int, corruption: (offset: Int, reason: String)?) {
         guard bytes.count >= magic.count else {

@@ -9,7 +9,8 @@ public struct WALReplayReport: Sendable, CustomStringConvertible {
         public var reason: String
         /// Bytes after `offset` that were cut off and not replayed.
         public var discardedBytes: Int
-        /// True if this was the newest segment's tail (a torn write from a crash).
+        /// True if this is a torn write at the end of the newest segment, as a crash leaves
+        /// (no intact record follows the damage); false for corruption anywhere else.
         public var isTail: Bool
 
         public var description: String {

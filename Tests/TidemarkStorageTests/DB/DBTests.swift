@@ -147,10 +147,10 @@ func series(_ name: String, _ extra: [String: String] = [:]) -> Labels {
         let dir = TempDir()
         let hour: Int64 = 3_600_000
         var db = try DB.open(dir.path, options: testOptions())
-        // 5 hours of 10 s samples for 20 series.
+        // 6 hours of 10 s samples for 20 series.
         var expected: [Labels: [Sample]] = [:]
         var t: Int64 = 0
-        while t < 5 * hour {
+        while t < 6 * hour {
             let app = db.appender()
             for j in 0..<20 {
                 let l = series("load", ["host": "h\(j)"])
@@ -163,7 +163,8 @@ func series(_ name: String, _ extra: [String: String] = [:]) -> Labels {
         }
         let walBefore = db.walSize
         let written = try db.compactHead()
-        // Head spans 5h > 1.5 × 2h: blocks [0,2h) and [2h,4h) are cut, [4h,5h) stays.
+        // Head spans 6h > 1.5 × 2h: [0,2h) is cut; then 4h > 3h: [2h,4h) is cut; then
+        // the head spans just under 2h and [4h,6h) stays, as in Prometheus.
         #expect(written.map(\.minTime) == [0, 2 * hour])
         #expect(written.allSatisfy { $0.stats.numSeries == 20 && $0.stats.numSamples == 20 * 720 })
         #expect(db.walSize < walBefore)
