@@ -159,27 +159,34 @@ final class Head: @unchecked Sendable {
     func truncate(before end: Int64) -> Set<UInt64> {
         raiseMinValidTime(to: end)
         var empty: [MemSeries] = []
-        var lowest: Int64 = .max
-        var highest: Int64 = .min
         for s in series.all() {
             let (_, isEmpty) = s.truncate(before: end)
-            if isEmpty {
-                empty.append(s)
-            } else if let first = s.chunks(overlapping: .min, .max).first, let last = s.lastSample() {
-                lowest = min(lowest, first.minTime)
-                highest = max(highest, last.time)
+            if isEmpty { empty.append(s) }
+        }
+        // The rest runs under the commit lock, so no commit slips between the checks and
+        // the updates. Series that never had a committed sample may belong to an appender
+        // still in use: keep them. The others go if they are still empty; a commit that
+        // still holds one sees `removed` and re-homes its samples by labels (Head.commit).
+        // The head's range is taken afterwards, so a sample committed meanwhile counts.
+        return commitLock.withLock { () -> Set<UInt64> in
+            let gone = empty.filter { $0.walLogged && $0.sampleCount == 0 }
+            for s in gone { s.removed = true }
+            series.remove(gone)
+            postings.remove(Set(gone.map(\.id)), labels: gone.map(\.labels))
+            var lowest: Int64 = .max
+            var highest: Int64 = .min
+            for s in series.all() {
+                if let first = s.firstTime, let last = s.lastSample() {
+                    lowest = min(lowest, first)
+                    highest = max(highest, last.time)
+                }
             }
+            stateLock.withLock {
+                _minTime = lowest
+                _maxTime = highest
+            }
+            return Set(gone.map(\.id))
         }
-        // Series that never had a committed sample may belong to an appender still in
-        // use: keep them. The others are gone from the head for good.
-        let removable = empty.filter { $0.walLogged }
-        series.remove(removable)
-        postings.remove(Set(removable.map(\.id)), labels: removable.map(\.labels))
-        stateLock.withLock {
-            _minTime = lowest
-            _maxTime = highest
-        }
-        return Set(removable.map(\.id))
     }
 
     /// Head series ids for matchers.
