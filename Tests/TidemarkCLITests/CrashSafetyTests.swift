@@ -18,9 +18,17 @@ import Darwin
 /// writer acknowledged.
 @Suite("Crash safety (SIGKILL of a writer process)")
 struct CrashSafetyTests {
+    /// The kill schedule is seeded; TIDEMARK_CRASH_SEED and TIDEMARK_CRASH_ROUNDS
+    /// override it for longer exploratory runs (the summary prints the seed used).
+    static func schedule(_ seed: UInt64) -> (seed: UInt64, rounds: Int) {
+        let env = ProcessInfo.processInfo.environment
+        return (env["TIDEMARK_CRASH_SEED"].flatMap { UInt64($0) } ?? seed, env["TIDEMARK_CRASH_ROUNDS"].flatMap { Int($0) } ?? 20)
+    }
+
     @Test("SIGKILL with --wal-sync commit loses no acknowledged batch")
     func killWithSyncEveryCommit() throws {
-        let summary = try CrashHarness(sync: "commit", seed: 0x5EED_C0DE, rounds: 20).run()
+        let (seed, rounds) = Self.schedule(0x5EED_C0DE)
+        let summary = try CrashHarness(sync: "commit", seed: seed, rounds: rounds).run()
         print(summary)
     }
 
@@ -28,7 +36,8 @@ struct CrashSafetyTests {
     /// any fsync every acknowledged batch must survive.
     @Test("SIGKILL with --wal-sync never loses no acknowledged batch")
     func killWithSyncNever() throws {
-        let summary = try CrashHarness(sync: "never", seed: 0xD15E_A5E5, rounds: 20).run()
+        let (seed, rounds) = Self.schedule(0xD15E_A5E5)
+        let summary = try CrashHarness(sync: "never", seed: seed, rounds: rounds).run()
         print(summary)
     }
 }
@@ -49,6 +58,7 @@ struct CrashHarness {
 
     struct Summary: CustomStringConvertible {
         var sync = ""
+        var seed: UInt64 = 0
         var rounds = 0
         var killedBeforeStart = 0
         var acked = 0
@@ -64,7 +74,7 @@ struct CrashHarness {
         var batchesInDB = 0
         var seconds = 0.0
         var description: String {
-            var s = "crash test --wal-sync \(sync): \(rounds) kills (\(killedBeforeStart) before the writer started) in \(String(format: "%.1f", seconds)) s; "
+            var s = "crash test --wal-sync \(sync), seed \(seed): \(rounds) kills (\(killedBeforeStart) before the writer started) in \(String(format: "%.1f", seconds)) s; "
             s += "\(acked) acked and \(rolledBack) rolled-back batches seen, in-flight batch present after \(inFlightPresent) kills, absent after \(inFlightAbsent); "
             s += "\(killedInCompaction) kills left a half-written block or checkpoint; "
             s += "\(batchesInDB) batches in \(blocks) blocks + head at the end; torn WAL tails repaired: \(tornTails.count)"
@@ -82,6 +92,7 @@ struct CrashHarness {
         var rng = SplitMix64(seed: seed)
         var summary = Summary()
         summary.sync = sync
+        summary.seed = seed
         let began = Date()
 
         /// Batches that are in the database for good (acked, or in flight and found present).
@@ -199,7 +210,10 @@ struct CrashHarness {
                 if !pump(timeout: left) { exitedEarly = true; break loop }
             case .afterAcks(let n):
                 if parser.acks >= n { break loop }
-                if elapsedMs() > 20_000 { break loop }  // a stuck writer: the checks below say so
+                if elapsedMs() > 20_000 {
+                    Issue.record("the writer printed \(parser.acks) of \(n) acks in 20 s: stuck?")
+                    break loop
+                }
                 if !pump(timeout: 100) { exitedEarly = true; break loop }
             }
         }
@@ -216,7 +230,7 @@ struct CrashHarness {
             parser.feed(buf[0..<n])
         }
         try? out.fileHandleForReading.close()
-        if exitedEarly || process.terminationReason != .uncaughtSignal {
+        if exitedEarly || process.terminationReason != .uncaughtSignal || process.terminationStatus != SIGKILL {
             let err = (try? String(contentsOfFile: errLog, encoding: .utf8)) ?? ""
             Issue.record("writer exited by itself (status \(process.terminationStatus)) instead of being killed; stderr:\n\(err)")
         }
