@@ -60,7 +60,16 @@ public final class DB: @unchecked Sendable {
                 try FileIO.removeTree(path)
                 continue
             }
-            guard FileIO.exists(path + "/meta.json") else { continue }
+            guard FileIO.exists(path + "/meta.json") else {
+                // Not ours (no meta.json, no ULID name) is left alone silently; a
+                // ULID-named directory without meta.json is a damaged block.
+                if name.count == 26 && name.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+                    let e = StorageError.corrupt(path: path + "/meta.json", offset: 0, reason: "block has no meta.json")
+                    skipped.append((name, e))
+                    options.log("skipping damaged block \(name): \(e)")
+                }
+                continue
+            }
             do {
                 blocks.append(try BlockReader(directory: path))
             } catch {

@@ -71,6 +71,14 @@ public struct ChunkHandle: Sendable {
     }
     let source: Source
 
+    /// Where the chunk lives, for error messages.
+    var location: String {
+        switch source {
+        case .memory: return "head chunk"
+        case .block(let reader, let meta): return "\(reader.directory)/chunks/\(meta.file) page at \(meta.pageOffset)"
+        }
+    }
+
     /// The encoded chunk.
     func load() throws(StorageError) -> [UInt8] {
         switch source {

@@ -9,6 +9,8 @@ public struct SeriesIterator {
     let maxt: Int64
     var nextChunk = 0
     var current: ChunkIterator?
+    /// Location of the chunk `current` reads, for error messages.
+    var currentLocation = ""
     var merged: [Sample] = []
     var mergedPos = 0
     var lastEmitted: Int64 = .min
@@ -45,7 +47,7 @@ public struct SeriesIterator {
                     if accept(t, current!.value) { return true }
                 }
                 if let e = current!.error {
-                    error = .corrupt(path: "chunk", offset: 0, reason: e.description)
+                    error = .corrupt(path: currentLocation, offset: 0, reason: e.description)
                     return false
                 }
                 current = nil
@@ -84,11 +86,13 @@ public struct SeriesIterator {
         defer { nextChunk = end }
         do {
             if end - nextChunk == 1 {
+                currentLocation = chunks[nextChunk].location
                 current = try ChunkIterator(chunks[nextChunk].load())
                 return true
             }
             var all: [(Sample, Int)] = []
             for i in nextChunk..<end {
+                currentLocation = chunks[i].location
                 let (ts, vs) = try ChunkIterator.decodeAll(chunks[i].load())
                 for j in ts.indices { all.append((Sample(ts[j], vs[j]), i)) }
             }
@@ -100,7 +104,7 @@ public struct SeriesIterator {
         } catch let e as StorageError {
             error = e
         } catch {
-            self.error = .corrupt(path: "chunk", offset: 0, reason: "\(error)")
+            self.error = .corrupt(path: currentLocation, offset: 0, reason: "\(error)")
         }
         return false
     }

@@ -164,12 +164,12 @@ final class Head: @unchecked Sendable {
             if isEmpty { empty.append(s) }
         }
         // The rest runs under the commit lock, so no commit slips between the checks and
-        // the updates. Series that never had a committed sample may belong to an appender
-        // still in use: keep them. The others go if they are still empty; a commit that
-        // still holds one sees `removed` and re-homes its samples by labels (Head.commit).
+        // the updates. Series still empty go, including ones only ever rolled back; a
+        // commit that still holds one sees `removed` and re-homes its samples by labels
+        // (Head.commit), creating the series again if needed.
         // The head's range is taken afterwards, so a sample committed meanwhile counts.
         return commitLock.withLock { () -> Set<UInt64> in
-            let gone = empty.filter { $0.walLogged && $0.sampleCount == 0 }
+            let gone = empty.filter { $0.sampleCount == 0 }
             for s in gone { s.removed = true }
             series.remove(gone)
             postings.remove(Set(gone.map(\.id)), labels: gone.map(\.labels))

@@ -230,4 +230,28 @@ func series(_ name: String, _ extra: [String: String] = [:]) -> Labels {
         try db.close()
         try DB.open(dir.path, options: testOptions()).close()
     }
+
+    @Test func seriesOnlyEverRolledBackLeaveTheHeadAtTruncation() throws {
+        let dir = TempDir()
+        let db = try DB.open(dir.path, options: testOptions())
+        let rolled = db.appender()
+        try rolled.append(series("never_committed"), 1000, 1)
+        rolled.rollback()
+        let app = db.appender()
+        try app.append(series("kept"), 1000, 1)
+        try app.commit()
+        #expect(db.headSeriesCount == 2)
+        try db.compactHead(force: true)
+        #expect(db.headSeriesCount == 0)
+        #expect(try db.querier().labelValues("__name__", []) == ["kept"])
+    }
+
+    @Test func blockDirectoryWithoutMetaIsReportedNotIgnored() throws {
+        let dir = TempDir()
+        try FileManager.default.createDirectory(atPath: dir.path + "/01JD3X4Y5Z6A7B8C9D0E1F2G3H", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path + "/not-a-block", withIntermediateDirectories: true)
+        let db = try DB.open(dir.path, options: testOptions())
+        #expect(db.skippedBlocks.map(\.name) == ["01JD3X4Y5Z6A7B8C9D0E1F2G3H"])
+        #expect("\(db.skippedBlocks[0].error)".contains("no meta.json"))
+    }
 }
