@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "TidemarkEncoding", targets: ["TidemarkEncoding"]),
         .library(name: "TidemarkStorage", targets: ["TidemarkStorage"]),
+        .library(name: "TidemarkQuery", targets: ["TidemarkQuery"]),
         .library(name: "TidemarkWorkloads", targets: ["TidemarkWorkloads"]),
         .executable(name: "tidemark", targets: ["TidemarkCLI"]),
     ],
@@ -21,15 +22,18 @@ let package = Package(
         .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
         .target(name: "TidemarkWorkloads", dependencies: ["TidemarkStorage"]),
+        .target(name: "TidemarkQuery", dependencies: ["TidemarkStorage"]),
         .executableTarget(
             name: "TidemarkCLI",
             dependencies: [
                 "TidemarkStorage",
+                "TidemarkQuery",
                 "TidemarkWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding"]),
         .testTarget(name: "TidemarkStorageTests", dependencies: ["TidemarkStorage"]),
+        .testTarget(name: "TidemarkQueryTests", dependencies: ["TidemarkQuery", "TidemarkStorage"]),
         .testTarget(name: "TidemarkWorkloadsTests", dependencies: ["TidemarkWorkloads", "TidemarkStorage"]),
         .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage"]),
     ]

@@ -87,3 +87,11 @@ public struct ChunkHandle: Sendable {
         }
     }
 }
+
+/// Something that hands out queriers: the storage boundary the query engine sees.
+public protocol Queryable: Sendable {
+    /// A querier over a consistent snapshot of the data.
+    func querier() -> any Querier
+}
+
+extension DB: Queryable {}
