@@ -154,20 +154,29 @@ public final class DB: @unchecked Sendable {
         }
         guard !series.isEmpty else { return nil }
         series.sort { $0.0 < $1.0 }
-        var writer = try BlockWriter(parent: directory, minTime: start, maxTime: end, source: "head")
-        do {
+        return try writeBlock(minTime: start, maxTime: end, source: "head") { (writer) throws(StorageError) in
             for (labels, chunks) in series {
                 try writer.add(labels, chunks: chunks.map { ($0.bytes, $0.minTime, $0.maxTime, $0.count) })
+            }
+        }
+    }
+
+    /// Writes a block with `fill`, moves it into place and adds it to the open set; on
+    /// failure the temporary directory is removed. Returns nil if `fill` added nothing.
+    private func writeBlock(minTime: Int64, maxTime: Int64, source: String, _ fill: (inout BlockWriter) throws(StorageError) -> Void) throws(StorageError) -> BlockMeta? {
+        var writer = try BlockWriter(parent: directory, minTime: minTime, maxTime: maxTime, source: source)
+        do {
+            try fill(&writer)
+            if writer.isEmpty {
+                writer.abandon()
+                return nil
             }
             let meta = try writer.finish()
             adopt(try BlockReader(directory: directory + "/" + meta.ulid))
             return meta
-        } catch let error as StorageError {
-            writer.abandon()
-            throw error
         } catch {
             writer.abandon()
-            throw .corrupt(path: directory, offset: 0, reason: "\(error)")
+            throw error
         }
     }
 
@@ -176,8 +185,7 @@ public final class DB: @unchecked Sendable {
     /// all in [minTime, maxTime). Returns nil if there was nothing to write.
     @discardableResult
     public func writeBlock(minTime: Int64, maxTime: Int64, series: [(labels: Labels, timestamps: [Int64], values: [Double])]) throws(StorageError) -> BlockMeta? {
-        var writer = try BlockWriter(parent: directory, minTime: minTime, maxTime: maxTime, source: "import")
-        do {
+        try writeBlock(minTime: minTime, maxTime: maxTime, source: "import") { (writer) throws(StorageError) in
             for s in series where !s.timestamps.isEmpty {
                 var chunks: [(bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int)] = []
                 var start = 0
@@ -194,19 +202,6 @@ public final class DB: @unchecked Sendable {
                 }
                 try writer.add(s.labels, chunks: chunks)
             }
-            if writer.isEmpty {
-                writer.abandon()
-                return nil
-            }
-            let meta = try writer.finish()
-            adopt(try BlockReader(directory: directory + "/" + meta.ulid))
-            return meta
-        } catch let error as StorageError {
-            writer.abandon()
-            throw error
-        } catch {
-            writer.abandon()
-            throw .corrupt(path: directory, offset: 0, reason: "\(error)")
         }
     }
 
