@@ -100,13 +100,17 @@ public struct VectorSelector: Sendable, Equatable {
     /// Offset in milliseconds (negative for `offset -5m`).
     public var offset: Int64
     public var at: AtModifier?
+    /// `anchored` / `smoothed`; nil for a plain selector.
+    public var modifier: SelectorModifier?
     public var position: PositionRange
 
-    public init(name: String?, matchers: [LabelMatcher], offset: Int64 = 0, at: AtModifier? = nil, position: PositionRange = .none) {
+    public init(name: String?, matchers: [LabelMatcher], offset: Int64 = 0, at: AtModifier? = nil,
+                modifier: SelectorModifier? = nil, position: PositionRange = .none) {
         self.name = name
         self.matchers = matchers
         self.offset = offset
         self.at = at
+        self.modifier = modifier
         self.position = position
     }
 }
@@ -123,6 +127,13 @@ public struct MatrixSelector: Sendable, Equatable {
         self.range = range
         self.position = position
     }
+}
+
+/// Extended selector modifiers (experimental in Prometheus 3): `foo[5m] anchored`,
+/// `foo[5m] smoothed`, `foo smoothed`. Stored on the `VectorSelector` (for a range
+/// selector, on its inner selector).
+public enum SelectorModifier: String, Sendable, Equatable {
+    case anchored, smoothed
 }
 
 /// `expr[range:step] offset d @ t`.
@@ -203,11 +214,31 @@ public struct VectorMatching: Sendable, Equatable {
     /// Extra labels of `group_left(...)` / `group_right(...)`.
     public var include: [String]
 
-    public init(cardinality: Cardinality = .oneToOne, labels: [String] = [], on: Bool = false, include: [String] = []) {
+    /// `fill(v)` / `fill_left(v)` (experimental): value used for a missing left-hand sample.
+    public var fillLeft: Double?
+    /// `fill(v)` / `fill_right(v)` (experimental): value used for a missing right-hand sample.
+    public var fillRight: Double?
+
+    public init(cardinality: Cardinality = .oneToOne, labels: [String] = [], on: Bool = false, include: [String] = [],
+                fillLeft: Double? = nil, fillRight: Double? = nil) {
         self.cardinality = cardinality
         self.labels = labels
         self.on = on
         self.include = include
+        self.fillLeft = fillLeft
+        self.fillRight = fillRight
+    }
+
+    public static func == (a: VectorMatching, b: VectorMatching) -> Bool {
+        func same(_ x: Double?, _ y: Double?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): return true
+            case let (x?, y?): return x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
+            default: return false
+            }
+        }
+        return a.cardinality == b.cardinality && a.labels == b.labels && a.on == b.on && a.include == b.include
+            && same(a.fillLeft, b.fillLeft) && same(a.fillRight, b.fillRight)
     }
 }
 

@@ -1,0 +1,41 @@
+/// A PromQL syntax or type error, with where it happened.
+///
+/// `description` reads like Prometheus's: `1:15: parse error: unexpected "}" in label
+/// matching, expected string` (line and column are 1-based; the column counts UTF-8 bytes
+/// from the start of the line, as Prometheus does).
+public struct ParseError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The message without the position prefix.
+    public var message: String
+    /// Byte offsets into the query text.
+    public var position: PositionRange
+    /// 1-based line of `position.start`.
+    public var line: Int
+    /// 1-based column (in UTF-8 bytes) of `position.start`.
+    public var column: Int
+
+    public init(message: String, position: PositionRange, line: Int, column: Int) {
+        self.message = message
+        self.position = position
+        self.line = line
+        self.column = column
+    }
+
+    /// Builds an error, computing line and column from the query text.
+    public init(_ message: String, at position: PositionRange, in input: String) {
+        var line = 1
+        var lastBreak = -1
+        let start = max(0, position.start)
+        for (i, b) in input.utf8.prefix(start).enumerated() where b == 0x0A {
+            line += 1
+            lastBreak = i
+        }
+        self.init(message: message, position: position, line: line, column: start - lastBreak)
+    }
+
+    public var description: String { "\(line):\(column): parse error: \(message)" }
+
+    public static func == (a: ParseError, b: ParseError) -> Bool {
+        a.message == b.message && a.line == b.line && a.column == b.column
+            && a.position.start == b.position.start && a.position.end == b.position.end
+    }
+}
