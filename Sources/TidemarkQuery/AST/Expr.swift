@@ -102,15 +102,20 @@ public struct VectorSelector: Sendable, Equatable {
     public var at: AtModifier?
     /// `anchored` / `smoothed`; nil for a plain selector.
     public var modifier: SelectorModifier?
+    /// An offset that depends on the query (`offset step()`): when set, `offset` is 0 and
+    /// the evaluator computes the offset from this. Constant expressions are folded into
+    /// `offset` by the parser and leave this nil.
+    public var offsetExpr: DurationExpr?
     public var position: PositionRange
 
     public init(name: String?, matchers: [LabelMatcher], offset: Int64 = 0, at: AtModifier? = nil,
-                modifier: SelectorModifier? = nil, position: PositionRange = .none) {
+                modifier: SelectorModifier? = nil, offsetExpr: DurationExpr? = nil, position: PositionRange = .none) {
         self.name = name
         self.matchers = matchers
         self.offset = offset
         self.at = at
         self.modifier = modifier
+        self.offsetExpr = offsetExpr
         self.position = position
     }
 }
@@ -120,11 +125,14 @@ public struct MatrixSelector: Sendable, Equatable {
     public var selector: VectorSelector
     /// Range in milliseconds.
     public var range: Int64
+    /// A range that depends on the query (`foo[step()]`): when set, `range` is 0.
+    public var rangeExpr: DurationExpr?
     public var position: PositionRange
 
-    public init(selector: VectorSelector, range: Int64, position: PositionRange = .none) {
+    public init(selector: VectorSelector, range: Int64, rangeExpr: DurationExpr? = nil, position: PositionRange = .none) {
         self.selector = selector
         self.range = range
+        self.rangeExpr = rangeExpr
         self.position = position
     }
 }
@@ -144,14 +152,24 @@ public struct SubqueryExpr: Sendable, Equatable {
     public var step: Int64?
     public var offset: Int64
     public var at: AtModifier?
+    /// Query-dependent range / step / offset (`[range():step()]`); when set, the plain field
+    /// is 0 (`step` nil) and the evaluator computes the value from the expression.
+    public var rangeExpr: DurationExpr?
+    public var stepExpr: DurationExpr?
+    public var offsetExpr: DurationExpr?
     public var position: PositionRange
 
-    public init(expr: Expr, range: Int64, step: Int64?, offset: Int64 = 0, at: AtModifier? = nil, position: PositionRange = .none) {
+    public init(expr: Expr, range: Int64, step: Int64?, offset: Int64 = 0, at: AtModifier? = nil,
+                rangeExpr: DurationExpr? = nil, stepExpr: DurationExpr? = nil, offsetExpr: DurationExpr? = nil,
+                position: PositionRange = .none) {
         self.expr = expr
         self.range = range
         self.step = step
         self.offset = offset
         self.at = at
+        self.rangeExpr = rangeExpr
+        self.stepExpr = stepExpr
+        self.offsetExpr = offsetExpr
         self.position = position
     }
 }
@@ -302,4 +320,20 @@ public struct Call: Sendable, Equatable {
         self.args = args
         self.position = position
     }
+}
+
+/// A Prometheus 3 duration expression that depends on the query: `step()` (the range
+/// query's step; 0 for instant queries), `range()` (end − start; 0 for instant queries),
+/// arithmetic, `min_of`, `max_of`. Values are in seconds. Constant sub-expressions are
+/// folded by the parser into `.number`.
+public indirect enum DurationExpr: Sendable, Equatable {
+    case number(Double)
+    case step
+    case range
+    case negate(DurationExpr)
+    case paren(DurationExpr)
+    /// `+ - * / % ^` only.
+    case binary(BinaryOperator, DurationExpr, DurationExpr)
+    case minOf(DurationExpr, DurationExpr)
+    case maxOf(DurationExpr, DurationExpr)
 }

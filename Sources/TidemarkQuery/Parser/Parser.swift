@@ -366,9 +366,11 @@ struct Parser {
                         step = try parseDurationExpr(context: "subquery step")
                     }
                     _ = try expect(.rightBracket, in: "subquery selector", expected: "\"]\"")
-                    if range.ms <= 0 { throw error("duration must be greater than 0", range.position) }
-                    if let s = step, s.ms <= 0 { throw error("duration must be greater than 0", s.position) }
-                    e = .subquery(SubqueryExpr(expr: e, range: range.ms, step: step?.ms,
+                    if range.isConstant, range.ms <= 0 { throw error("duration must be greater than 0", range.position) }
+                    if let s = step, s.isConstant, s.ms <= 0 { throw error("duration must be greater than 0", s.position) }
+                    e = .subquery(SubqueryExpr(expr: e, range: range.isConstant ? range.ms : 0,
+                                               step: step.flatMap { $0.isConstant ? $0.ms : nil },
+                                               rangeExpr: range.storedExpr, stepExpr: step?.storedExpr,
                                                position: PositionRange(e.position.start, lastEnd)))
                 } else {
                     _ = try expect(.rightBracket, in: "matrix selector", expected: "\"]\" or \":\"")
@@ -378,8 +380,9 @@ struct Parser {
                     if offsetSet || atSet || vs.modifier != nil {
                         throw error("no offset modifiers allowed before range", PositionRange(e.position.start, lastEnd))
                     }
-                    if range.ms <= 0 { throw error("duration must be greater than 0", range.position) }
-                    e = .matrixSelector(MatrixSelector(selector: vs, range: range.ms, position: PositionRange(e.position.start, lastEnd)))
+                    if range.isConstant, range.ms <= 0 { throw error("duration must be greater than 0", range.position) }
+                    e = .matrixSelector(MatrixSelector(selector: vs, range: range.isConstant ? range.ms : 0, rangeExpr: range.storedExpr,
+                                                       position: PositionRange(e.position.start, lastEnd)))
                 }
                 offsetSet = false
                 atSet = false
@@ -387,10 +390,12 @@ struct Parser {
                 next()
                 let d = try parseDurationPrimary(context: "offset")
                 if offsetSet { throw error("offset may not be set multiple times", PositionRange(t.position.start, lastEnd)) }
+                let off = d.isConstant ? d.ms : 0
                 switch e {
-                case .vectorSelector(var v): v.offset = d.ms; v.position.end = lastEnd; e = .vectorSelector(v)
-                case .matrixSelector(var m): m.selector.offset = d.ms; m.position.end = lastEnd; e = .matrixSelector(m)
-                case .subquery(var s): s.offset = d.ms; s.position.end = lastEnd; e = .subquery(s)
+                case .vectorSelector(var v): v.offset = off; v.offsetExpr = d.storedExpr; v.position.end = lastEnd; e = .vectorSelector(v)
+                case .matrixSelector(var m):
+                    m.selector.offset = off; m.selector.offsetExpr = d.storedExpr; m.position.end = lastEnd; e = .matrixSelector(m)
+                case .subquery(var s): s.offset = off; s.offsetExpr = d.storedExpr; s.position.end = lastEnd; e = .subquery(s)
                 default:
                     throw error("offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
                                 PositionRange(t.position.start, lastEnd))
@@ -406,6 +411,7 @@ struct Parser {
                     at = isKeyword(which, "start") ? .start : .end
                 } else {
                     let d = try parseDurationPrimary(context: "@ modifier", allowNonPositive: true)
+                    guard d.isConstant else { throw error("@ modifier must be a constant", d.position) }
                     guard d.seconds.isFinite, abs(d.seconds) < 9.2e15 else {
                         throw error("timestamp out of bounds for @ modifier: \(formatGoFloat(d.seconds))", d.position)
                     }
@@ -445,38 +451,49 @@ struct Parser {
     // MARK: duration expressions
 
     struct Duration {
-        var seconds: Double
+        var expr: DurationExpr
         var position: PositionRange
-        var ms: Int64 {
-            let v = (seconds * 1000).rounded()
-            if !v.isFinite || abs(v) > 9.2e18 { return v < 0 ? Int64.min : Int64.max }
-            return Int64(v)
+
+        /// The folded value, if the expression does not depend on the query.
+        var constantSeconds: Double? {
+            if case .number(let v) = expr { return v }
+            return nil
+        }
+        var seconds: Double { constantSeconds ?? .nan }
+        var ms: Int64 { DurationExpr.number(seconds).milliseconds(step: 0, range: 0) }
+        var isConstant: Bool { constantSeconds != nil }
+        /// The expression to store in the AST: nil when constant; top-level parentheses dropped.
+        var storedExpr: DurationExpr? {
+            if isConstant { return nil }
+            var e = expr
+            while case .paren(let inner) = e { e = inner }
+            return e
+        }
+    }
+
+    static func fold(_ e: DurationExpr) -> DurationExpr {
+        switch e {
+        case .negate(.number(let v)): return .number(-v)
+        case .paren(.number(let v)): return .number(v)
+        case .binary(let op, .number(let a), .number(let b)): return .number(DurationExpr.apply(op, a, b))
+        case .minOf(.number(let a), .number(let b)): return .number(Swift.min(a, b))
+        case .maxOf(.number(let a), .number(let b)): return .number(Swift.max(a, b))
+        default: return e
         }
     }
 
     /// A duration in `[...]`: a duration or number literal, or (Prometheus 3 duration
-    /// expressions) arithmetic on them, folded to a constant.
+    /// expressions) arithmetic on them; constant parts are folded.
     mutating func parseDurationExpr(context: String, minPrecedence: Int = 0) throws(ParseError) -> Duration {
         var lhs = try parseDurationUnary(context: context)
         while let op = binaryOperator(peek), [.add, .sub, .mul, .div, .mod, .pow].contains(op), op.precedence >= minPrecedence {
             let opTok = next()
             let rhs = try parseDurationExpr(context: context, minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
-            let range = PositionRange(lhs.position.start, rhs.position.end)
-            let a = lhs.seconds, b = rhs.seconds
-            var v: Double
-            switch op {
-            case .add: v = a + b
-            case .sub: v = a - b
-            case .mul: v = a * b
-            case .div:
-                if b == 0 { throw error("division by zero", opTok.position) }
-                v = a / b
-            case .mod:
-                if b == 0 { throw error("modulo by zero", opTok.position) }
-                v = a.truncatingRemainder(dividingBy: b)
-            default: v = pow(a, b)
+            if let b = rhs.constantSeconds, b == 0, op == .div || op == .mod {
+                throw error(op == .div ? "division by zero" : "modulo by zero", opTok.position)
             }
-            lhs = Duration(seconds: v, position: range)
+            lhs = Duration(expr: Parser.fold(.binary(op, lhs.expr, rhs.expr)),
+                           position: PositionRange(lhs.position.start, rhs.position.end))
         }
         return lhs
     }
@@ -485,7 +502,8 @@ struct Parser {
         if peek.kind == .add || peek.kind == .sub {
             let t = next()
             let d = try parseDurationExpr(context: context, minPrecedence: BinaryOperator.pow.precedence)
-            return Duration(seconds: t.kind == .sub ? -d.seconds : d.seconds, position: PositionRange(t.position.start, d.position.end))
+            return Duration(expr: t.kind == .sub ? Parser.fold(.negate(d.expr)) : d.expr,
+                            position: PositionRange(t.position.start, d.position.end))
         }
         return try parseDurationAtom(context: context)
     }
@@ -497,7 +515,8 @@ struct Parser {
         if peek.kind == .add || peek.kind == .sub {
             let t = next()
             let d = try parseDurationPrimary(context: context)
-            return Duration(seconds: t.kind == .sub ? -d.seconds : d.seconds, position: PositionRange(t.position.start, d.position.end))
+            return Duration(expr: t.kind == .sub ? Parser.fold(.negate(d.expr)) : d.expr,
+                            position: PositionRange(t.position.start, d.position.end))
         }
         return try parseDurationAtom(context: context)
     }
@@ -507,15 +526,15 @@ struct Parser {
         switch t.kind {
         case .number:
             next()
-            return Duration(seconds: t.numberValue, position: t.position)
+            return Duration(expr: .number(t.numberValue), position: t.position)
         case .duration:
             next()
-            return Duration(seconds: t.numberValue / 1000, position: t.position)
+            return Duration(expr: .number(t.numberValue / 1000), position: t.position)
         case .leftParen:
             next()
             let d = try parseDurationExpr(context: context)
             _ = try expect(.rightParen, in: context, expected: "\")\"")
-            return Duration(seconds: d.seconds, position: PositionRange(t.position.start, lastEnd))
+            return Duration(expr: Parser.fold(.paren(d.expr)), position: PositionRange(t.position.start, lastEnd))
         case .identifier where peek2.kind == .leftParen:
             let name = t.text.lowercased()
             next()
@@ -525,13 +544,14 @@ struct Parser {
                 _ = try expect(.comma, in: context, expected: "\",\"")
                 let b = try parseDurationExpr(context: context)
                 _ = try expect(.rightParen, in: context, expected: "\")\"")
-                let v = name == "min_of" ? Swift.min(a.seconds, b.seconds) : Swift.max(a.seconds, b.seconds)
-                return Duration(seconds: v, position: PositionRange(t.position.start, lastEnd))
+                return Duration(expr: Parser.fold(name == "min_of" ? .minOf(a.expr, b.expr) : .maxOf(a.expr, b.expr)),
+                                position: PositionRange(t.position.start, lastEnd))
             }
-            if ["step", "range", "start", "end"].contains(name) {
-                throw error("\(name)() in duration expressions is not supported yet", PositionRange(t.position.start, lastEnd))
+            if name == "step" || name == "range" {
+                _ = try expect(.rightParen, in: context, expected: "\")\"")
+                return Duration(expr: name == "step" ? .step : .range, position: PositionRange(t.position.start, lastEnd))
             }
-            throw error("unknown function \(quoteForMessage(t.text)) in duration expression", t.position)
+            throw error("function \(quoteForMessage(t.text)) not allowed in duration expression", PositionRange(t.position.start, lastEnd))
         default:
             throw unexpected(t, in: context, expected: "number or duration")
         }

@@ -13,13 +13,15 @@ public enum PromQLPrinter {
         case .number(let n): return formatNumber(n.value)
         case .string(let s): return quote(s.value)
         case .vectorSelector(let v):
-            return selector(v) + (v.modifier.map { " " + $0.rawValue } ?? "") + modifiers(at: v.at, offset: v.offset)
+            return selector(v) + (v.modifier.map { " " + $0.rawValue } ?? "") + modifiers(at: v.at, offset: v.offset, v.offsetExpr)
         case .matrixSelector(let m):
-            return selector(m.selector) + "[" + formatDuration(m.range) + "]" + (m.selector.modifier.map { " " + $0.rawValue } ?? "")
-                + modifiers(at: m.selector.at, offset: m.selector.offset)
+            let range = m.rangeExpr.map(durationExpr) ?? formatDuration(m.range)
+            return selector(m.selector) + "[" + range + "]" + (m.selector.modifier.map { " " + $0.rawValue } ?? "")
+                + modifiers(at: m.selector.at, offset: m.selector.offset, m.selector.offsetExpr)
         case .subquery(let s):
-            let step = s.step.map(formatDuration) ?? ""
-            return print(s.expr) + "[" + formatDuration(s.range) + ":" + step + "]" + modifiers(at: s.at, offset: s.offset)
+            let range = s.rangeExpr.map(durationExpr) ?? formatDuration(s.range)
+            let step = s.stepExpr.map(durationExpr) ?? s.step.map(formatDuration) ?? ""
+            return print(s.expr) + "[" + range + ":" + step + "]" + modifiers(at: s.at, offset: s.offset, s.offsetExpr)
         case .paren(let p): return "(" + print(p.expr) + ")"
         case .unary(let u): return u.op.rawValue + print(u.expr)
         case .binary(let b):
@@ -56,7 +58,21 @@ public enum PromQLPrinter {
         }
     }
 
-    static func modifiers(at: AtModifier?, offset: Int64) -> String {
+    /// A query-dependent duration expression (numbers in seconds).
+    public static func durationExpr(_ d: DurationExpr) -> String {
+        switch d {
+        case .number(let v): return v < 0 || (v == 0 && v.sign == .minus) ? "(" + formatNumber(v) + ")" : formatNumber(v)
+        case .step: return "step()"
+        case .range: return "range()"
+        case .negate(let e): return "-" + durationExpr(e)
+        case .paren(let e): return "(" + durationExpr(e) + ")"
+        case .binary(let op, let a, let b): return durationExpr(a) + " " + op.rawValue + " " + durationExpr(b)
+        case .minOf(let a, let b): return "min_of(" + durationExpr(a) + ", " + durationExpr(b) + ")"
+        case .maxOf(let a, let b): return "max_of(" + durationExpr(a) + ", " + durationExpr(b) + ")"
+        }
+    }
+
+    static func modifiers(at: AtModifier?, offset: Int64, _ offsetExpr: DurationExpr?) -> String {
         var s = ""
         switch at {
         case .none: break
@@ -67,7 +83,14 @@ public enum PromQLPrinter {
             let frac = String(mag % 1000)
             s += " @ " + (ms < 0 ? "-" : "") + String(mag / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
         }
-        if offset != 0 { s += " offset " + formatDuration(offset) }
+        if let e = offsetExpr {
+            switch e {
+            case .step, .range, .minOf, .maxOf, .paren: s += " offset " + durationExpr(e)
+            default: s += " offset (" + durationExpr(e) + ")"
+            }
+        } else if offset != 0 {
+            s += " offset " + formatDuration(offset)
+        }
         return s
     }
 
