@@ -1,0 +1,237 @@
+import Foundation
+import TidemarkStorage
+
+/// Prometheus notation of a label set with every label in braces: `{__name__="x", a="b"}`.
+func promLabelsString(_ l: Labels) -> String {
+    "{" + l.map { "\($0.name)=\(LabelNames.quote($0.value))" }.joined(separator: ", ") + "}"
+}
+
+@inline(__always)
+func arithmetic(_ op: BinaryOperator, _ l: Double, _ r: Double) -> Double {
+    switch op {
+    case .add: return l + r
+    case .sub: return l - r
+    case .mul: return l * r
+    case .div: return l / r
+    case .mod: return fmod(l, r)
+    case .pow: return pow(l, r)
+    case .atan2: return atan2(l, r)
+    default: return .nan
+    }
+}
+
+@inline(__always)
+func compare(_ op: BinaryOperator, _ l: Double, _ r: Double) -> Bool {
+    switch op {
+    case .eql: return l == r
+    case .neq: return l != r
+    case .gtr: return l > r
+    case .lss: return l < r
+    case .gte: return l >= r
+    case .lte: return l <= r
+    default: return false
+    }
+}
+
+/// Matching key of a label set: the `on` labels, or all but the `ignoring` ones and `__name__`.
+func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
+    var s = ""
+    for lab in l {
+        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || lab.name == metricNameLabel)
+        if keep {
+            s += lab.name
+            s.unicodeScalars.append("\u{FF}")
+            s += lab.value
+            s.unicodeScalars.append("\u{FE}")
+        }
+    }
+    return s
+}
+
+func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
+    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || $0.name == metricNameLabel) })
+}
+
+extension Evaluator {
+    func evalBinary(_ b: BinaryExpr) throws -> EvalValue {
+        let lv = try eval(b.lhs)
+        let rv = try eval(b.rhs)
+        let op = b.op
+        switch (lv, rv) {
+        case (.scalar(let l), .scalar(let r)):
+            if op.isSetOperator { throw QueryError.exec("set operator \"\(op.rawValue)\" not allowed in binary scalar expression", b.position) }
+            var out = [Double](repeating: 0, count: numSteps)
+            for i in 0..<numSteps {
+                out[i] = op.isComparison ? (compare(op, l[i], r[i]) ? 1 : 0) : arithmetic(op, l[i], r[i])
+            }
+            return .scalar(out)
+        case (.vector(let m), .scalar(let s)):
+            if op.isSetOperator { throw QueryError.exec("set operator \"\(op.rawValue)\" not allowed in binary scalar expression", b.position) }
+            return .vector(try vectorScalar(op, m, s, swap: false, returnBool: b.returnBool))
+        case (.scalar(let s), .vector(let m)):
+            if op.isSetOperator { throw QueryError.exec("set operator \"\(op.rawValue)\" not allowed in binary scalar expression", b.position) }
+            return .vector(try vectorScalar(op, m, s, swap: true, returnBool: b.returnBool))
+        case (.vector(let l), .vector(let r)):
+            let matching = b.matching ?? VectorMatching(cardinality: op.isSetOperator ? .manyToMany : .oneToOne)
+            switch op {
+            case .and, .or, .unless: return .vector(try setOperation(op, l, r, matching))
+            default: return .vector(try vectorVector(op, l, r, matching, returnBool: b.returnBool, position: b.position))
+            }
+        default:
+            throw QueryError.exec("binary expression must contain only scalar and instant vector types, got \(lv.typeName) and \(rv.typeName)", b.position)
+        }
+    }
+
+    func vectorScalar(_ op: BinaryOperator, _ m: EvalMatrix, _ s: [Double], swap: Bool, returnBool: Bool) throws -> EvalMatrix {
+        let dropName = !op.isComparison || returnBool
+        var b = MatrixBuilder()
+        for series in m {
+            var pts: [FPoint] = []
+            pts.reserveCapacity(series.points.count)
+            for p in series.points {
+                let sv = s[stepIndex(p.t)]
+                let (l, r) = swap ? (sv, p.v) : (p.v, sv)
+                if op.isComparison {
+                    let keep = compare(op, l, r)
+                    if returnBool { pts.append(FPoint(t: p.t, v: keep ? 1 : 0)) } else if keep { pts.append(p) }
+                } else {
+                    pts.append(FPoint(t: p.t, v: arithmetic(op, l, r)))
+                }
+            }
+            if pts.isEmpty { continue }
+            let labels = dropName ? series.labels.droppingName : series.labels
+            if dropName { try b.addSeries(EvalSeries(labels: labels, points: pts)) } else { b.series.append(EvalSeries(labels: labels, points: pts)) }
+        }
+        return b.series
+    }
+
+    /// Per-step lists of (series index, value).
+    func byStep(_ m: EvalMatrix) -> [[(Int, Double)]] {
+        var steps = [[(Int, Double)]](repeating: [], count: numSteps)
+        for (k, s) in m.enumerated() {
+            for p in s.points { steps[stepIndex(p.t)].append((k, p.v)) }
+        }
+        return steps
+    }
+
+    func setOperation(_ op: BinaryOperator, _ l: EvalMatrix, _ r: EvalMatrix, _ matching: VectorMatching) throws -> EvalMatrix {
+        let names = Set(matching.labels)
+        let lsig = l.map { matchSignature($0.labels, on: matching.on, names: names) }
+        let rsig = r.map { matchSignature($0.labels, on: matching.on, names: names) }
+        // Steps at which each signature is present on the other side.
+        func presence(_ m: EvalMatrix, _ sigs: [String]) -> [String: [Bool]] {
+            var out: [String: [Bool]] = [:]
+            for (k, s) in m.enumerated() {
+                var bits = out[sigs[k]] ?? [Bool](repeating: false, count: numSteps)
+                for p in s.points { bits[stepIndex(p.t)] = true }
+                out[sigs[k]] = bits
+            }
+            return out
+        }
+        var b = MatrixBuilder()
+        switch op {
+        case .and, .unless:
+            let rp = presence(r, rsig)
+            let wantPresent = op == .and
+            for (k, s) in l.enumerated() {
+                let bits = rp[lsig[k]]
+                let pts = s.points.filter { p in (bits?[stepIndex(p.t)] ?? false) == wantPresent }
+                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts)) }
+            }
+        default:  // or
+            let lp = presence(l, lsig)
+            for s in l { try b.addSeries(s) }
+            for (k, s) in r.enumerated() {
+                let bits = lp[rsig[k]]
+                let pts = s.points.filter { p in !(bits?[stepIndex(p.t)] ?? false) }
+                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts)) }
+            }
+        }
+        return b.series
+    }
+
+    func vectorVector(_ op: BinaryOperator, _ lhsIn: EvalMatrix, _ rhsIn: EvalMatrix, _ matching: VectorMatching, returnBool: Bool, position: PositionRange) throws -> EvalMatrix {
+        if matching.cardinality == .manyToMany {
+            throw QueryError.exec("many-to-many only allowed for set operators", position)
+        }
+        if lhsIn.isEmpty || rhsIn.isEmpty { return [] }
+        let names = Set(matching.labels)
+        let swapped = matching.cardinality == .oneToMany
+        // After the swap, `lhs` is the "many" side and `rhs` the "one" side.
+        let lhs = swapped ? rhsIn : lhsIn
+        let rhs = swapped ? lhsIn : rhsIn
+        let lsig = lhs.map { matchSignature($0.labels, on: matching.on, names: names) }
+        let rsig = rhs.map { matchSignature($0.labels, on: matching.on, names: names) }
+        let lsteps = byStep(lhs)
+        let rsteps = byStep(rhs)
+        let dropName = !op.isComparison || returnBool
+        var resultCache: [Int: Labels] = [:]
+        var rightSigs: [String: (Int, Double)] = [:]
+        var matched: [String: Set<Labels>] = [:]
+        var matchedOne: Set<String> = []
+        var b = MatrixBuilder()
+        for i in 0..<numSteps {
+            try ctx.check()
+            let L = lsteps[i], R = rsteps[i]
+            if L.isEmpty || R.isEmpty { continue }
+            let t = time(i)
+            rightSigs.removeAll(keepingCapacity: true)
+            for (j, v) in R {
+                if let (dj, _) = rightSigs[rsig[j]] {
+                    let side = swapped ? "left" : "right"
+                    let ml = matchLabels(rhs[j].labels, on: matching.on, names: names)
+                    throw QueryError.exec("found duplicate series for the match group \(promLabelsString(ml)) on the \(side) hand-side of the operation: [\(promLabelsString(rhs[j].labels)), \(promLabelsString(rhs[dj].labels))];many-to-many matching not allowed: matching labels must be unique on one side", position)
+                }
+                rightSigs[rsig[j]] = (j, v)
+            }
+            matched.removeAll(keepingCapacity: true)
+            matchedOne.removeAll(keepingCapacity: true)
+            for (k, lv) in L {
+                let sig = lsig[k]
+                guard let (j, rv) = rightSigs[sig] else { continue }
+                let (fl, fr) = swapped ? (rv, lv) : (lv, rv)
+                var value: Double
+                if op.isComparison {
+                    let keep = compare(op, fl, fr)
+                    if returnBool { value = keep ? 1 : 0 } else if keep { value = fl } else { continue }
+                } else {
+                    value = arithmetic(op, fl, fr)
+                }
+                let cacheKey = k &* rhs.count &+ j
+                let metric: Labels
+                if let c = resultCache[cacheKey] {
+                    metric = c
+                } else {
+                    metric = resultMetric(lhs[k].labels, rhs[j].labels, matching: matching, names: names, dropName: dropName)
+                    resultCache[cacheKey] = metric
+                }
+                if matching.cardinality == .oneToOne {
+                    if !matchedOne.insert(sig).inserted {
+                        throw QueryError.exec("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)", position)
+                    }
+                } else {
+                    if !matched[sig, default: []].insert(metric).inserted {
+                        throw QueryError.exec("multiple matches for labels: grouping labels must ensure unique matches", position)
+                    }
+                }
+                _ = value
+                try b.add(metric, t, value)
+            }
+        }
+        return b.series
+    }
+
+    func resultMetric(_ l: Labels, _ r: Labels, matching: VectorMatching, names: Set<String>, dropName: Bool) -> Labels {
+        var out = l.labels
+        if dropName { out.removeAll { $0.name == metricNameLabel } }
+        if matching.cardinality == .oneToOne {
+            if matching.on { out.removeAll { !names.contains($0.name) } } else { out.removeAll { names.contains($0.name) } }
+        }
+        if matching.include.isEmpty { return Labels(sorted: out) }
+        var result = Labels(sorted: out)
+        for name in matching.include {
+            result = result.setting(name, to: r[name] ?? "")
+        }
+        return result
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import TidemarkStorage
+
+/// The PromQL evaluator: plans an expression's storage reads, fetches each distinct
+/// selector once, and evaluates with Prometheus 3 semantics.
+public final class Engine: Sendable {
+    let storage: any Queryable
+    public let options: EngineOptions
+
+    public init(storage: any Queryable, options: EngineOptions = .init()) {
+        self.storage = storage
+        self.options = options
+    }
+
+    /// Evaluates `expr` at one time (ms).
+    public func instantQuery(_ expr: Expr, at time: Int64) throws(QueryError) -> QueryResult {
+        try run(expr, start: time, end: time, step: 0)
+    }
+
+    /// Evaluates `expr` at every `step` ms from `start` to `end` (inclusive).
+    public func rangeQuery(_ expr: Expr, start: Int64, end: Int64, step: Int64) throws(QueryError) -> QueryResult {
+        if step <= 0 {
+            throw QueryError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer")
+        }
+        if end < start {
+            throw QueryError(.badData, "end timestamp must not be before start time")
+        }
+        return try run(expr, start: start, end: end, step: step)
+    }
+
+    /// The plan of `expr` over [start, end] every `step` ms (step 0: an instant query at
+    /// `start`): the storage selects with their time ranges, then the evaluation tree.
+    public func explain(_ expr: Expr, start: Int64, end: Int64, step: Int64) -> String {
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        return Planner.describe(plan, start: start, end: end, step: step)
+    }
+
+    /// The static type of an expression (for result-type checks).
+    static func valueType(_ e: Expr) -> ValueType {
+        switch e {
+        case .number: return .scalar
+        case .string: return .string
+        case .vectorSelector, .aggregate: return .vector
+        case .matrixSelector, .subquery: return .matrix
+        case .paren(let p): return valueType(p.expr)
+        case .unary(let u): return valueType(u.expr)
+        case .binary(let b):
+            return valueType(b.lhs) == .scalar && valueType(b.rhs) == .scalar ? .scalar : .vector
+        case .call(let c):
+            switch c.function {
+            case "time", "pi", "scalar": return .scalar
+            default: return .vector
+            }
+        }
+    }
+
+    func run(_ expr: Expr, start: Int64, end: Int64, step: Int64) throws(QueryError) -> QueryResult {
+        let began = Date()
+        let isRange = step > 0
+        let type = Engine.valueType(expr)
+        if isRange && type != .scalar && type != .vector {
+            throw QueryError(.badData, "invalid expression type \"\(type)\" for range query, must be Scalar or instant Vector", position: expr.position)
+        }
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        do {
+            let ctx = QueryContext(data: [:], options: options, queryStart: start, queryEnd: end, began: began)
+            let data = try fetch(plan, ctx)
+            let ctx2 = QueryContext(data: data, options: options, queryStart: start, queryEnd: end, began: began)
+            ctx2.stats = ctx.stats
+            let ev = Evaluator(ctx: ctx2, start: start, end: end, interval: isRange ? step : 1)
+            let v = try ev.eval(expr)
+            let value = try result(v, start: start, isRange: isRange, ev: ev)
+            return QueryResult(value: value, warnings: ctx2.warnings, infos: ctx2.infos, stats: ctx2.stats)
+        } catch let e as QueryError {
+            throw e
+        } catch let e as StorageError {
+            throw QueryError(.storage, e.description)
+        } catch {
+            throw QueryError(.execution, "\(error)")
+        }
+    }
+
+    func fetch(_ plan: QueryPlan, _ ctx: QueryContext) throws -> [String: [StoredSeries]] {
+        let q = storage.querier()
+        var out: [String: [StoredSeries]] = [:]
+        var total = 0
+        for f in plan.fetches {
+            guard f.mint <= f.maxt else { out[f.key] = []; continue }
+            let series = try q.select(f.matchers, mint: f.mint, maxt: f.maxt)
+            var decoded: [StoredSeries] = []
+            decoded.reserveCapacity(series.count)
+            for s in series {
+                try ctx.check()
+                var it = s.makeIterator()
+                var ts: [Int64] = []
+                var vs: [Double] = []
+                var stale = false
+                while it.next() {
+                    let t = it.timestamp
+                    if t < f.mint { continue }
+                    if t > f.maxt { break }
+                    ts.append(t)
+                    vs.append(it.value)
+                    if isStaleNaN(it.value) { stale = true }
+                }
+                if let e = it.error { throw e }
+                if ts.isEmpty { continue }
+                total += ts.count
+                if total > options.maxSamples {
+                    throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
+                }
+                if stale {
+                    var rts: [Int64] = [], rvs: [Double] = []
+                    rts.reserveCapacity(ts.count)
+                    rvs.reserveCapacity(ts.count)
+                    for i in ts.indices where !isStaleNaN(vs[i]) {
+                        rts.append(ts[i])
+                        rvs.append(vs[i])
+                    }
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs))
+                } else {
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs))
+                }
+            }
+            ctx.stats.seriesRead += decoded.count
+            out[f.key] = decoded
+        }
+        ctx.stats.samplesRead = total
+        return out
+    }
+
+    func result(_ v: EvalValue, start: Int64, isRange: Bool, ev: Evaluator) throws -> QueryValue {
+        switch v {
+        case .string(let s):
+            if isRange { throw QueryError(.badData, "invalid expression type \"string\" for range query, must be Scalar or instant Vector") }
+            return .string(t: start, v: s)
+        case .scalar(let a):
+            if !isRange { return .scalar(t: start, v: a.first ?? .nan) }
+            return .matrix([RangeSeries(labels: .empty, samples: a.enumerated().map { Sample(ev.time($0.offset), $0.element) })])
+        case .vector(let m):
+            if !isRange {
+                return .vector(m.compactMap { s in s.points.first.map { VectorSample(labels: s.labels, t: start, v: $0.v) } })
+            }
+            var out = m.filter { !$0.points.isEmpty }.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
+            out.sort { $0.labels < $1.labels }
+            return .matrix(out)
+        case .range(let m):
+            if isRange { throw QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector") }
+            var out = m.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
+            out.sort { $0.labels < $1.labels }
+            return .matrix(out)
+        }
+    }
+}

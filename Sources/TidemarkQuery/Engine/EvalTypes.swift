@@ -1,0 +1,151 @@
+import Foundation
+import TidemarkStorage
+
+/// A float point of an evaluated series.
+struct FPoint: Sendable {
+    var t: Int64
+    var v: Double
+}
+
+/// A series produced during evaluation: labels and points in time order.
+struct EvalSeries: Sendable {
+    var labels: Labels
+    var points: [FPoint]
+}
+
+typealias EvalMatrix = [EvalSeries]
+
+/// A series as read from storage, decoded. `rts`/`rvs` are the samples without
+/// staleness markers (what range selectors see); they share storage with `ts`/`vs`
+/// when the series has no markers.
+struct StoredSeries: Sendable {
+    let labels: Labels
+    let ts: [Int64]
+    let vs: [Double]
+    let rts: [Int64]
+    let rvs: [Double]
+}
+
+let staleNaNBits: UInt64 = 0x7ff0_0000_0000_0002
+
+@inline(__always)
+func isStaleNaN(_ v: Double) -> Bool { v.bitPattern == staleNaNBits }
+
+/// The value of an evaluated node over all steps.
+enum EvalValue {
+    /// An instant vector at every step (points carry step timestamps).
+    case vector(EvalMatrix)
+    /// A scalar, one value per step.
+    case scalar([Double])
+    case string(String)
+    /// A range vector (only as an instant query's result: a matrix selector or subquery).
+    case range(EvalMatrix)
+
+    var typeName: String {
+        switch self {
+        case .vector: return "instant vector"
+        case .scalar: return "scalar"
+        case .string: return "string"
+        case .range: return "range vector"
+        }
+    }
+}
+
+/// State shared by the evaluators of one query (subqueries get their own evaluator).
+final class QueryContext {
+    let data: [String: [StoredSeries]]
+    let options: EngineOptions
+    let queryStart: Int64
+    let queryEnd: Int64
+    let deadline: Date
+    var warnings: [String] = []
+    var infos: [String] = []
+    var stats = QueryStats()
+    var checkCounter = 0
+
+    init(data: [String: [StoredSeries]], options: EngineOptions, queryStart: Int64, queryEnd: Int64, began: Date) {
+        self.data = data
+        self.options = options
+        self.queryStart = queryStart
+        self.queryEnd = queryEnd
+        self.deadline = began.addingTimeInterval(options.timeoutSeconds)
+    }
+
+    func warn(_ s: String) { if !warnings.contains(s) { warnings.append(s) } }
+    func info(_ s: String) { if !infos.contains(s) { infos.append(s) } }
+
+    /// Throws when the query ran out of time (checked cheaply, every 64th call).
+    @inline(__always)
+    func check() throws {
+        checkCounter &+= 1
+        if checkCounter & 63 == 0, Date() > deadline {
+            throw QueryError(.timeout, "query timed out in query execution")
+        }
+    }
+
+    /// Accounts for `n` samples held by one node; throws past `maxSamples`.
+    func hold(_ n: Int) throws {
+        if n > stats.peakSamples { stats.peakSamples = n }
+        if n > options.maxSamples {
+            throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
+        }
+    }
+}
+
+/// Collects per-step outputs into series keyed by labels, rejecting a label set that
+/// appears twice at one step.
+struct MatrixBuilder {
+    var index: [Labels: Int] = [:]
+    var series: [EvalSeries] = []
+
+    @inline(__always)
+    mutating func add(_ labels: Labels, _ t: Int64, _ v: Double) throws {
+        if let i = index[labels] {
+            if let last = series[i].points.last, last.t == t {
+                throw QueryError.exec("vector cannot contain metrics with the same labelset")
+            }
+            series[i].points.append(FPoint(t: t, v: v))
+        } else {
+            index[labels] = series.count
+            series.append(EvalSeries(labels: labels, points: [FPoint(t: t, v: v)]))
+        }
+    }
+
+    /// Adds a whole series (points in time order); merges with an existing one of the
+    /// same labels, failing where both have a point at the same time.
+    mutating func addSeries(_ s: EvalSeries) throws {
+        guard !s.points.isEmpty else { return }
+        if let i = index[s.labels] {
+            var merged: [FPoint] = []
+            merged.reserveCapacity(series[i].points.count + s.points.count)
+            var a = 0, b = 0
+            let x = series[i].points, y = s.points
+            while a < x.count || b < y.count {
+                if b == y.count || (a < x.count && x[a].t < y[b].t) { merged.append(x[a]); a += 1 }
+                else if a == x.count || y[b].t < x[a].t { merged.append(y[b]); b += 1 }
+                else { throw QueryError.exec("vector cannot contain metrics with the same labelset") }
+            }
+            series[i].points = merged
+        } else {
+            index[s.labels] = series.count
+            series.append(s)
+        }
+    }
+}
+
+extension Labels {
+    /// The label set without `__name__`.
+    var droppingName: Labels {
+        guard contains(where: { $0.name == metricNameLabel }) else { return self }
+        return removing([metricNameLabel])
+    }
+}
+
+/// True if two series of the matrix share a label set.
+func containsSameLabelset(_ m: EvalMatrix) -> Bool {
+    if m.count < 2 { return false }
+    var seen = Set<Labels>()
+    seen.reserveCapacity(m.count)
+    for s in m where !seen.insert(s.labels).inserted { return true }
+    return false
+}

@@ -1,0 +1,294 @@
+import Foundation
+import TidemarkStorage
+
+/// Where a step's window lies and the step's scalar arguments.
+struct WindowArgs {
+    /// The window is (rangeStart, rangeEnd].
+    var rangeStart: Int64
+    var rangeEnd: Int64
+    var range: Int64
+    /// The step's evaluation time.
+    var t: Int64
+    var p0: Double = 0
+    var p1: Double = 0
+}
+
+typealias Floats = UnsafeBufferPointer<Double>
+typealias Times = UnsafeBufferPointer<Int64>
+/// A function of one window's samples (at least one); nil means no output at this step.
+typealias RangeKernel = (Times, Floats, WindowArgs) throws -> Double?
+
+enum RangeFunctions {
+    /// Prometheus's extrapolated rate/increase/delta.
+    static func extrapolatedRate(_ ts: Times, _ vs: Floats, _ a: WindowArgs, isCounter: Bool, isRate: Bool) -> Double? {
+        let n = ts.count
+        if n < 2 { return nil }
+        let firstT = ts[0], lastT = ts[n - 1]
+        var result = vs[n - 1] - vs[0]
+        if isCounter {
+            var prev = vs[0]
+            for i in 1..<n {
+                let cur = vs[i]
+                if cur < prev { result += prev }
+                prev = cur
+            }
+        }
+        var durationToStart = Double(firstT - a.rangeStart) / 1000
+        var durationToEnd = Double(a.rangeEnd - lastT) / 1000
+        let sampledInterval = Double(lastT - firstT) / 1000
+        let averageDurationBetweenSamples = sampledInterval / Double(n - 1)
+        let threshold = averageDurationBetweenSamples * 1.1
+        var extrapolateToInterval = sampledInterval
+        if durationToStart >= threshold { durationToStart = averageDurationBetweenSamples / 2 }
+        if isCounter && result > 0 && vs[0] >= 0 {
+            let durationToZero = sampledInterval * (vs[0] / result)
+            if durationToZero < durationToStart { durationToStart = durationToZero }
+        }
+        extrapolateToInterval += durationToStart
+        if durationToEnd >= threshold { durationToEnd = averageDurationBetweenSamples / 2 }
+        extrapolateToInterval += durationToEnd
+        var factor = extrapolateToInterval / sampledInterval
+        if isRate { factor /= Double(a.range) / 1000 }
+        return result * factor
+    }
+
+    static func instantValue(_ ts: Times, _ vs: Floats, isRate: Bool) -> Double? {
+        let n = ts.count
+        if n < 2 { return nil }
+        let last = vs[n - 1], prev = vs[n - 2]
+        var result = (isRate && last < prev) ? last : last - prev
+        let interval = ts[n - 1] - ts[n - 2]
+        if interval == 0 { return nil }
+        if isRate { result /= Double(interval) / 1000 }
+        return result
+    }
+
+    static func linearRegression(_ ts: Times, _ vs: Floats, interceptTime: Int64) -> (slope: Double, intercept: Double) {
+        var n = 0.0
+        var sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
+        let initY = vs[0]
+        var constY = true
+        for i in 0..<ts.count {
+            let y = vs[i]
+            if constY && i > 0 && y != initY { constY = false }
+            n += 1
+            let x = Double(ts[i] - interceptTime) / 1e3
+            (sumX, cX) = kahanSumInc(x, sumX, cX)
+            (sumY, cY) = kahanSumInc(y, sumY, cY)
+            (sumXY, cXY) = kahanSumInc(x * y, sumXY, cXY)
+            (sumX2, cX2) = kahanSumInc(x * x, sumX2, cX2)
+        }
+        if constY {
+            if initY.isInfinite { return (.nan, .nan) }
+            return (0, initY)
+        }
+        sumX += cX; sumY += cY; sumXY += cXY; sumX2 += cX2
+        let covXY = sumXY - sumX * sumY / n
+        let varX = sumX2 - sumX * sumX / n
+        let slope = covXY / varX
+        return (slope, sumY / n - slope * sumX / n)
+    }
+
+    static func values(_ vs: Floats) -> [Double] { Array(vs) }
+
+    /// The kernel of a range-vector function, or nil if `name` is not one.
+    static func kernel(_ name: String) -> RangeKernel? {
+        switch name {
+        case "rate": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: true, isRate: true) }
+        case "increase": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: true, isRate: false) }
+        case "delta": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: false, isRate: false) }
+        case "irate": return { ts, vs, _ in instantValue(ts, vs, isRate: true) }
+        case "idelta": return { ts, vs, _ in instantValue(ts, vs, isRate: false) }
+        case "deriv":
+            return { ts, vs, _ in ts.count < 2 ? nil : linearRegression(ts, vs, interceptTime: ts[0]).slope }
+        case "predict_linear":
+            return { ts, vs, a in
+                if ts.count < 2 { return nil }
+                let (slope, intercept) = linearRegression(ts, vs, interceptTime: a.t)
+                return intercept + slope * a.p0
+            }
+        case "resets":
+            return { _, vs, _ in
+                var r = 0.0
+                for i in 1..<max(vs.count, 1) where vs[i] < vs[i - 1] { r += 1 }
+                return r
+            }
+        case "changes":
+            return { _, vs, _ in
+                var r = 0.0
+                for i in 1..<max(vs.count, 1) {
+                    let cur = vs[i], prev = vs[i - 1]
+                    if cur != prev && !(cur.isNaN && prev.isNaN) { r += 1 }
+                }
+                return r
+            }
+        case "avg_over_time":
+            return { _, vs, _ in
+                var m = MeanAccumulator()
+                for v in vs { m.add(v) }
+                return m.value
+            }
+        case "sum_over_time":
+            return { _, vs, _ in
+                var s = 0.0, c = 0.0
+                for v in vs { (s, c) = kahanSumInc(v, s, c) }
+                return s.isInfinite ? s : s + c
+            }
+        case "count_over_time": return { _, vs, _ in Double(vs.count) }
+        case "present_over_time": return { _, _, _ in 1 }
+        case "last_over_time": return { _, vs, _ in vs[vs.count - 1] }
+        case "first_over_time": return { _, vs, _ in vs[0] }
+        case "min_over_time":
+            return { _, vs, _ in
+                var m = vs[0]
+                for v in vs where v < m || m.isNaN { m = v }
+                return m
+            }
+        case "max_over_time":
+            return { _, vs, _ in
+                var m = vs[0]
+                for v in vs where v > m || m.isNaN { m = v }
+                return m
+            }
+        case "quantile_over_time":
+            return { _, vs, a in
+                var vals = Array(vs)
+                return quantile(a.p0, &vals)
+            }
+        case "stddev_over_time", "stdvar_over_time":
+            let isDev = name == "stddev_over_time"
+            return { _, vs, _ in
+                var count = 0.0, mean = 0.0, cMean = 0.0, aux = 0.0, cAux = 0.0
+                for v in vs {
+                    count += 1
+                    let delta = v - (mean + cMean)
+                    (mean, cMean) = kahanSumInc(delta / count, mean, cMean)
+                    (aux, cAux) = kahanSumInc(delta * (v - (mean + cMean)), aux, cAux)
+                }
+                let variance = (aux + cAux) / count
+                return isDev ? variance.squareRoot() : variance
+            }
+        case "mad_over_time":
+            return { _, vs, _ in
+                var vals = Array(vs)
+                let median = quantile(0.5, &vals)
+                var dev = vals.map { abs($0 - median) }
+                return quantile(0.5, &dev)
+            }
+        case "double_exponential_smoothing", "holt_winters":
+            return { _, vs, a in
+                let sf = a.p0, tf = a.p1
+                if !(sf > 0 && sf < 1) {
+                    throw QueryError.exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", sf))")
+                }
+                if !(tf > 0 && tf < 1) {
+                    throw QueryError.exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", tf))")
+                }
+                let l = vs.count
+                if l < 2 { return nil }
+                var s0 = 0.0, s1 = vs[0]
+                var b = vs[1] - vs[0]
+                for i in 1..<l {
+                    let x = sf * vs[i]
+                    if i - 1 != 0 { b = tf * (s1 - s0) + (1 - tf) * b }
+                    let y = (1 - sf) * (s1 + b)
+                    s0 = s1
+                    s1 = x + y
+                }
+                return s1
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Range functions whose result keeps the metric name.
+    static let keepsName: Set<String> = ["last_over_time", "first_over_time"]
+
+    /// Index of the range-vector argument of each range function.
+    static func matrixArgIndex(_ name: String) -> Int {
+        switch name {
+        case "quantile_over_time": return 1
+        default: return 0
+        }
+    }
+}
+
+extension Evaluator {
+    func evalRangeFunction(_ c: Call, kernel: RangeKernel) throws -> EvalValue {
+        let mi = RangeFunctions.matrixArgIndex(c.function)
+        guard c.args.count > mi else { throw QueryError.exec("\(c.function): missing range vector argument", c.position) }
+        // Scalar arguments, one value per step.
+        var scalars: [[Double]] = []
+        for (i, arg) in c.args.enumerated() where i != mi {
+            scalars.append(try evalScalar(arg))
+        }
+        let input = try rangeInput(c.args[mi], position: c.args[mi].position)
+        let keep = RangeFunctions.keepsName.contains(c.function)
+        let counterCheck = c.function == "rate" || c.function == "increase"
+        var out: EvalMatrix = []
+        var held = 0
+        for s in input.series {
+            try ctx.check()
+            var pts: [FPoint] = []
+            try s.ts.withUnsafeBufferPointer { tsb in
+                try s.vs.withUnsafeBufferPointer { vsb in
+                    try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
+                        var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
+                        if scalars.count > 0 { a.p0 = scalars[0][i] }
+                        if scalars.count > 1 { a.p1 = scalars[1][i] }
+                        held += hi - lo
+                        if let v = try kernel(Times(rebasing: tsb[lo..<hi]), Floats(rebasing: vsb[lo..<hi]), a) {
+                            pts.append(FPoint(t: t, v: v))
+                        }
+                    }
+                }
+            }
+            if pts.isEmpty { continue }
+            if counterCheck, let name = s.labels.metricName,
+               !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket")) {
+                ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
+            }
+            out.append(EvalSeries(labels: keep ? s.labels : s.labels.droppingName, points: pts))
+        }
+        if c.function == "quantile_over_time" {
+            for q in scalars.first ?? [] where q.isNaN || q < 0 || q > 1 {
+                ctx.warn("PromQL warning: quantile value should be between 0 and 1, got \(formatG(q))" + Evaluator.posSuffix(c.args[0].position))
+                break
+            }
+        }
+        try ctx.hold(held / max(numSteps, 1))
+        if !keep && containsSameLabelset(out) {
+            throw QueryError.exec("vector cannot contain metrics with the same labelset", c.position)
+        }
+        return .vector(out)
+    }
+
+    func evalAbsentOverTime(_ c: Call) throws -> EvalValue {
+        guard let arg = c.args.first else { throw QueryError.exec("absent_over_time: missing argument", c.position) }
+        let input = try rangeInput(arg, position: arg.position)
+        var present = [Bool](repeating: false, count: numSteps)
+        for s in input.series {
+            forEachWindow(s.ts, input) { i, _, _, _, _ in present[i] = true }
+        }
+        let labels = input.selector.map { absentLabels($0.matchers) } ?? .empty
+        let pts = (0..<numSteps).filter { !present[$0] }.map { FPoint(t: time($0), v: 1) }
+        return .vector(pts.isEmpty ? [] : [EvalSeries(labels: labels, points: pts)])
+    }
+}
+
+/// Labels of `absent()`'s output: the selector's equality matchers (a name matched more
+/// than once, or also by another matcher, is left out), as Prometheus does.
+func absentLabels(_ matchers: [LabelMatcher]) -> Labels {
+    var out: [String: String] = [:]
+    var has: Set<String> = []
+    for m in matchers where m.name != metricNameLabel {
+        if m.kind == .equal && !has.contains(m.name) {
+            out[m.name] = m.value
+            has.insert(m.name)
+        } else {
+            out[m.name] = nil
+        }
+    }
+    return Labels(out)
+}
