@@ -180,7 +180,8 @@ extension Evaluator {
                 if let (dj, _) = rightSigs[rsig[j]] {
                     let side = swapped ? "left" : "right"
                     let ml = matchLabels(rhs[j].labels, on: matching.on, names: names)
-                    throw QueryError.exec("found duplicate series for the match group \(promLabelsString(ml)) on the \(side) hand-side of the operation: [\(promLabelsString(rhs[j].labels)), \(promLabelsString(rhs[dj].labels))];many-to-many matching not allowed: matching labels must be unique on one side", position)
+                    let pair = [rhs[j].labels, rhs[dj].labels].sorted(by: <)
+                    throw QueryError.exec("found duplicate series for the match group \(promLabelsString(ml)) on the \(side) hand-side of the operation: [\(promLabelsString(pair[0])), \(promLabelsString(pair[1]))];many-to-many matching not allowed: matching labels must be unique on one side", position)
                 }
                 rightSigs[rsig[j]] = (j, v)
             }
@@ -190,13 +191,6 @@ extension Evaluator {
                 let sig = lsig[k]
                 guard let (j, rv) = rightSigs[sig] else { continue }
                 let (fl, fr) = swapped ? (rv, lv) : (lv, rv)
-                var value: Double
-                if op.isComparison {
-                    let keep = compare(op, fl, fr)
-                    if returnBool { value = keep ? 1 : 0 } else if keep { value = fl } else { continue }
-                } else {
-                    value = arithmetic(op, fl, fr)
-                }
                 let cacheKey = k &* rhs.count &+ j
                 let metric: Labels
                 if let c = resultCache[cacheKey] {
@@ -214,7 +208,13 @@ extension Evaluator {
                         throw QueryError.exec("multiple matches for labels: grouping labels must ensure unique matches", position)
                     }
                 }
-                _ = value
+                let value: Double
+                if op.isComparison {
+                    let keep = compare(op, fl, fr)
+                    if returnBool { value = keep ? 1 : 0 } else if keep { value = fl } else { continue }
+                } else {
+                    value = arithmetic(op, fl, fr)
+                }
                 try b.add(metric, t, value)
             }
         }

@@ -31,6 +31,7 @@ public final class Engine: Sendable {
     /// The plan of `expr` over [start, end] every `step` ms (step 0: an instant query at
     /// `start`): the storage selects with their time ranges, then the evaluation tree.
     public func explain(_ expr: Expr, start: Int64, end: Int64, step: Int64) -> String {
+        let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
         let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
         return Planner.describe(plan, start: start, end: end, step: step)
     }
@@ -47,10 +48,7 @@ public final class Engine: Sendable {
         case .binary(let b):
             return valueType(b.lhs) == .scalar && valueType(b.rhs) == .scalar ? .scalar : .vector
         case .call(let c):
-            switch c.function {
-            case "time", "pi", "scalar": return .scalar
-            default: return .vector
-            }
+            return FunctionCatalog.signature(c.function)?.returnType ?? .vector
         }
     }
 
@@ -61,12 +59,14 @@ public final class Engine: Sendable {
         if isRange && type != .scalar && type != .vector {
             throw QueryError(.badData, "invalid expression type \"\(type)\" for range query, must be Scalar or instant Vector", position: expr.position)
         }
+        let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
         let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
         do {
             let ctx = QueryContext(data: [:], options: options, queryStart: start, queryEnd: end, began: began)
             let data = try fetch(plan, ctx)
             let ctx2 = QueryContext(data: data, options: options, queryStart: start, queryEnd: end, began: began)
             ctx2.stats = ctx.stats
+            ctx2.queryStep = step
             let ev = Evaluator(ctx: ctx2, start: start, end: end, interval: isRange ? step : 1)
             let v = try ev.eval(expr)
             let value = try result(v, start: start, isRange: isRange, ev: ev)

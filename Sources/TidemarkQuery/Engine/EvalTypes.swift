@@ -57,6 +57,8 @@ final class QueryContext {
     let options: EngineOptions
     let queryStart: Int64
     let queryEnd: Int64
+    /// The range query's step (0 for an instant query).
+    var queryStep: Int64 = 0
     let deadline: Date
     var warnings: [String] = []
     var infos: [String] = []

@@ -224,6 +224,13 @@ extension Evaluator {
         }
         var hashes: [UInt64] = []
         if a.op == .limit_ratio { hashes = m.map { labelsHash($0.labels) } }
+        for p in param where p.isNaN {
+            switch a.op {
+            case .topk, .bottomk, .limitk: throw QueryError.exec("Parameter value is NaN", a.param?.position)
+            case .limit_ratio: throw QueryError.exec("Ratio value is NaN", a.param?.position)
+            default: break
+            }
+        }
         for i in 0..<numSteps {
             try ctx.check()
             let sv = steps[i]

@@ -74,6 +74,21 @@ extension Evaluator {
         switch name {
         case "time":
             return .scalar((0..<numSteps).map { Double(time($0)) / 1000 })
+        case "step":
+            return .scalar([Double](repeating: Double(ctx.queryStep) / 1000, count: numSteps))
+        case "range":
+            return .scalar([Double](repeating: Double(ctx.queryEnd - ctx.queryStart) / 1000, count: numSteps))
+        case "start":
+            return .scalar([Double](repeating: Double(ctx.queryStart) / 1000, count: numSteps))
+        case "end":
+            return .scalar([Double](repeating: Double(ctx.queryEnd) / 1000, count: numSteps))
+        case "min_of", "max_of":
+            let a = try evalScalar(arg(c, 0)), b = try evalScalar(arg(c, 1))
+            let isMin = name == "min_of"
+            return .scalar((0..<numSteps).map { i in
+                if a[i].isNaN || b[i].isNaN { return .nan }
+                return isMin ? Swift.min(a[i], b[i]) : Swift.max(a[i], b[i])
+            })
         case "pi":
             return .scalar([Double](repeating: Double.pi, count: numSteps))
         case "vector":
@@ -126,6 +141,7 @@ extension Evaluator {
             let hi = try evalScalar(arg(c, 1))
             return .vector(try mapVector(m) { v, i in Swift.min(hi[i], v).nanPropagating(v, hi[i]) })
         case "sort", "sort_desc":
+            sortWarning(c)
             var m = try evalVector(arg(c, 0))
             if numSteps == 1 {
                 let desc = name == "sort_desc"
@@ -137,6 +153,7 @@ extension Evaluator {
             }
             return .vector(m)
         case "sort_by_label", "sort_by_label_desc":
+            sortWarning(c)
             var m = try evalVector(arg(c, 0))
             var names: [String] = []
             for i in 1..<Swift.max(c.args.count, 1) { names.append(try evalString(c.args[i])) }
@@ -147,7 +164,7 @@ extension Evaluator {
                     if x == y { continue }
                     return desc ? naturalLess(y, x) : naturalLess(x, y)
                 }
-                return false
+                return desc ? b.labels < a.labels : a.labels < b.labels
             }
             return .vector(m)
         case "label_replace":
@@ -163,7 +180,7 @@ extension Evaluator {
             if case .vectorSelector(let vs) = a { labels = absentLabels(vs.matchers) }
             let pts = (0..<numSteps).filter { !present[$0] }.map { FPoint(t: time($0), v: 1) }
             return .vector(pts.isEmpty ? [] : [EvalSeries(labels: labels, points: pts)])
-        case "histogram_quantile":
+        case "histogram_quantile", "histogram_quantiles", "histogram_fraction":
             return .vector(try histogramQuantile(c))
         case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year":
             let f = DateFunctions.component(name)
@@ -177,6 +194,12 @@ extension Evaluator {
             })
         default:
             throw QueryError(.badData, "unknown function with name \(LabelNames.quote(name))", position: c.position)
+        }
+    }
+
+    func sortWarning(_ c: Call) {
+        if ctx.queryStep > 0 {
+            ctx.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels" + Evaluator.posSuffix(c.position))
         }
     }
 

@@ -70,7 +70,7 @@ extension Evaluator {
         do { re = try compileAnchoredRegex(pattern) } catch {
             throw QueryError.exec("invalid regular expression in label_replace(): \(pattern)", c.position)
         }
-        if !LabelNames.isValidLabelName(dst) {
+        if !LabelNames.isValidLabelName(dst) || dst.contains("\u{FFFD}") {
             throw QueryError.exec("invalid destination label name in label_replace(): \(dst)", c.position)
         }
         var b = MatrixBuilder()
@@ -96,7 +96,7 @@ extension Evaluator {
         let sep = try evalString(arg(c, 2))
         var srcs: [String] = []
         for i in 3..<max(c.args.count, 3) { srcs.append(try evalString(c.args[i])) }
-        if !LabelNames.isValidLabelName(dst) {
+        if !LabelNames.isValidLabelName(dst) || dst.contains("\u{FFFD}") {
             throw QueryError.exec("invalid destination label name in label_join(): \(dst)", c.position)
         }
         var b = MatrixBuilder()
@@ -107,9 +107,27 @@ extension Evaluator {
         return b.series
     }
 
+    /// histogram_quantile, histogram_quantiles and histogram_fraction over classic buckets.
     func histogramQuantile(_ c: Call) throws -> EvalMatrix {
-        let q = try evalScalar(arg(c, 0))
-        let m = try evalVector(arg(c, 1))
+        var qs: [[Double]] = []
+        var m: EvalMatrix
+        var vectorArg = 1
+        var qLabel = ""
+        var lowerUpper: ([Double], [Double])? = nil
+        switch c.function {
+        case "histogram_quantiles":
+            vectorArg = 0
+            m = try evalVector(arg(c, 0))
+            qLabel = try evalString(arg(c, 1))
+            for i in 2..<max(c.args.count, 2) { qs.append(try evalScalar(c.args[i])) }
+        case "histogram_fraction":
+            vectorArg = 2
+            lowerUpper = (try evalScalar(arg(c, 0)), try evalScalar(arg(c, 1)))
+            m = try evalVector(arg(c, 2))
+        default:
+            qs = [try evalScalar(arg(c, 0))]
+            m = try evalVector(arg(c, 1))
+        }
         // Per series: its group (labels without `le` and `__name__`) and bucket bound.
         var groupIndex: [Labels: Int] = [:]
         var groups: [Labels] = []
@@ -118,7 +136,7 @@ extension Evaluator {
         var upper = [Double](repeating: 0, count: m.count)
         for (k, s) in m.enumerated() {
             guard let le = s.labels["le"], let u = parseGoFloat(le) else {
-                ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of \(LabelNames.quote(s.labels["le"] ?? "")) for metric name \(LabelNames.quote(s.labels.metricName ?? ""))" + Evaluator.posSuffix(c.args[1].position))
+                ctx.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of \(LabelNames.quote(s.labels["le"] ?? "")) for metric name \(LabelNames.quote(s.labels.metricName ?? ""))" + Evaluator.posSuffix(c.args[vectorArg].position))
                 continue
             }
             upper[k] = u
@@ -137,23 +155,67 @@ extension Evaluator {
         var buckets = [[(Double, Double)]](repeating: [], count: groups.count)
         var warnedQ = false
         for i in 0..<numSteps where !steps[i].isEmpty {
-            let qv = q[i]
-            if !warnedQ && (qv.isNaN || qv < 0 || qv > 1) {
-                warnedQ = true
-                ctx.warn("PromQL warning: quantile value should be between 0 and 1, got \(formatG(qv))" + Evaluator.posSuffix(c.args[0].position))
-            }
             for g in buckets.indices { buckets[g].removeAll(keepingCapacity: true) }
             for (k, v) in steps[i] where seriesGroup[k] >= 0 { buckets[seriesGroup[k]].append((upper[k], v)) }
             for g in buckets.indices where !buckets[g].isEmpty {
-                let (v, forced, _) = bucketQuantile(qv, &buckets[g])
-                if forced {
-                    ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \(LabelNames.quote(groupName[g]))" + Evaluator.posSuffix(c.args[1].position))
+                if let (lo, hi) = lowerUpper {
+                    try b.add(groups[g], time(i), bucketFraction(lo[i], hi[i], &buckets[g]))
+                    continue
                 }
-                try b.add(groups[g], time(i), v)
+                for (qi, q) in qs.enumerated() {
+                    let qv = q[i]
+                    if !warnedQ && (qv.isNaN || qv < 0 || qv > 1) {
+                        warnedQ = true
+                        let pos = c.function == "histogram_quantiles" ? c.args[2 + qi].position : c.args[0].position
+                        ctx.warn("PromQL warning: quantile value should be between 0 and 1, got \(formatG(qv))" + Evaluator.posSuffix(pos))
+                    }
+                    var bk = buckets[g]
+                    let (v, forced, _) = bucketQuantile(qv, &bk)
+                    if forced {
+                        ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \(LabelNames.quote(groupName[g]))" + Evaluator.posSuffix(c.args[vectorArg].position))
+                    }
+                    let labels = qLabel.isEmpty ? groups[g] : groups[g].setting(qLabel, to: "\(qv)")
+                    try b.add(labels, time(i), v)
+                }
             }
         }
         return b.series
     }
+}
+
+/// Fraction of observations between `lower` and `upper` (Prometheus's BucketFraction for
+/// classic buckets; infinite-width buckets are not interpolated).
+func bucketFraction(_ lower: Double, _ upper: Double, _ buckets: inout [(Double, Double)]) -> Double {
+    buckets.sort { $0.0 < $1.0 }
+    guard let last = buckets.last, last.0 == .infinity else { return .nan }
+    var merged: [(Double, Double)] = []
+    for b in buckets {
+        if let l = merged.last, l.0 == b.0 { merged[merged.count - 1].1 += b.1 } else { merged.append(b) }
+    }
+    let count = merged[merged.count - 1].1
+    if count == 0 || lower.isNaN || upper.isNaN { return .nan }
+    if lower >= upper { return 0 }
+    var rank = 0.0, lowerRank = 0.0, upperRank = 0.0
+    var lowerSet = false, upperSet = false
+    for (i, b) in merged.enumerated() {
+        let lowerBound = i > 0 ? merged[i - 1].0 : (b.0 > 0 ? 0 : -Double.infinity)
+        let upperBound = b.0
+        func interpolate(_ v: Double) -> Double {
+            if lowerBound == -.infinity { return b.1 }
+            if upperBound == .infinity { return rank }
+            return rank + (b.1 - rank) * (v - lowerBound) / (upperBound - lowerBound)
+        }
+        if !lowerSet && lowerBound >= lower { lowerRank = rank; lowerSet = true }
+        if !upperSet && lowerBound >= upper { upperRank = rank; upperSet = true }
+        if lowerSet && upperSet { break }
+        if !lowerSet && lowerBound < lower && upperBound > lower { lowerRank = interpolate(lower); lowerSet = true }
+        if !upperSet && lowerBound < upper && upperBound > upper { upperRank = interpolate(upper); upperSet = true }
+        if lowerSet && upperSet { break }
+        rank = b.1
+    }
+    if !lowerSet || lowerRank > count { lowerRank = count }
+    if !upperSet || upperRank > count { upperRank = count }
+    return (upperRank - lowerRank) / count
 }
 
 /// Go's strconv.ParseFloat for label values: decimal, exponent, hex, ±Inf, NaN.

@@ -138,6 +138,18 @@ enum RangeFunctions {
         case "present_over_time": return { _, _, _ in 1 }
         case "last_over_time": return { _, vs, _ in vs[vs.count - 1] }
         case "first_over_time": return { _, vs, _ in vs[0] }
+        case "ts_of_first_over_time": return { ts, _, _ in Double(ts[0]) / 1000 }
+        case "ts_of_last_over_time": return { ts, _, _ in Double(ts[ts.count - 1]) / 1000 }
+        case "ts_of_min_over_time", "ts_of_max_over_time":
+            let isMin = name == "ts_of_min_over_time"
+            return { ts, vs, _ in
+                var m = vs[0], at = ts[0]
+                for i in 0..<vs.count where (isMin ? vs[i] < m : vs[i] > m) || m.isNaN {
+                    m = vs[i]
+                    at = ts[i]
+                }
+                return Double(at) / 1000
+            }
         case "min_over_time":
             return { _, vs, _ in
                 var m = vs[0]
@@ -170,6 +182,7 @@ enum RangeFunctions {
             }
         case "mad_over_time":
             return { _, vs, _ in
+                if vs.contains(where: { $0.isNaN }) { return .nan }
                 var vals = Array(vs)
                 let median = quantile(0.5, &vals)
                 var dev = vals.map { abs($0 - median) }
