@@ -21,6 +21,8 @@ struct Parser {
     var pos = 0
 
     static let aggregators: Set<String> = Set(AggregateOperator.allCases.map(\.rawValue))
+    /// Keywords that can never start an expression (Prometheus's lexer gives them their own tokens).
+    static let reservedKeywords: Set<String> = ["on", "ignoring", "group_left", "group_right", "bool"]
     static let binaryKeywords: [String: BinaryOperator] = ["and": .and, "or": .or, "unless": .unless, "atan2": .atan2]
 
     init(_ input: String) throws(ParseError) {
@@ -184,6 +186,7 @@ struct Parser {
             if peek2.kind == .leftParen {
                 return try parseCall()
             }
+            if Parser.reservedKeywords.contains(lower) { throw unexpected(t) }
             if Parser.binaryKeywords[lower] != nil || Parser.aggregators.contains(lower) {
                 next()
                 throw error("unexpected \(lower == "atan2" || Parser.binaryKeywords[lower] != nil ? "operator" : "aggregation") \(quoteForMessage(t.text))"

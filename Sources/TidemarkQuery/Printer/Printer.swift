@@ -112,7 +112,7 @@ public enum PromQLPrinter {
     static func isMetricName(_ s: String) -> Bool {
         guard LabelNames.isLegacyMetricName(s) else { return false }
         let lower = s.lowercased()
-        return lower != "inf" && lower != "nan" && !Parser.aggregators.contains(lower)
+        return lower != "inf" && lower != "nan" && !Parser.aggregators.contains(lower) && !Parser.reservedKeywords.contains(lower)
             && Parser.binaryKeywords[lower] == nil
     }
 
