@@ -125,10 +125,11 @@ public struct PromQLScriptRunner {
             case .eval(let eval):
                 report.evalCount += 1
                 let status: CaseStatus
-                if eval.expectsHistogram || data.usesHistograms(eval.query) {
+                let backend = data.backend(makeBackend)
+                if eval.expectsHistogram || data.readsHistograms(eval.query, backend) {
                     status = .nativeHistogram
                 } else {
-                    status = data.backend(makeBackend).map { runCase(eval, $0) } ?? .failed("cannot open a data directory: \(data.openError ?? "?")")
+                    status = backend.map { runCase(eval, $0) } ?? .failed("cannot open a data directory: \(data.openError ?? "?")")
                 }
                 report.cases.append(CaseResult(file: file, line: eval.line, query: eval.query, status: status, experimental: experimental))
             }
@@ -144,9 +145,9 @@ public struct PromQLScriptRunner {
         var db: DB?
         var openError: String?
         var cachedBackend: (any PromQLScriptBackend)?
-        /// Metric names loaded with native-histogram samples (or as `load_with_nhcb` data).
-        var histogramNames: Set<String> = []
-        var anyHistogramData = false
+        /// Label sets of the series loaded with native-histogram samples (or made by
+        /// `load_with_nhcb` from classic histogram series).
+        var histogramSeries: Set<Labels> = []
 
         init(root: String) { self.root = root }
 
@@ -180,9 +181,9 @@ public struct PromQLScriptRunner {
         /// Appends the float series of a load; returns a problem description, if any.
         mutating func load(_ load: LoadCommand) -> String? {
             if load.withNHCB {
-                anyHistogramData = true
                 for s in load.series {
-                    if let name = s.labels.metricName { histogramNames.insert(Self.histogramBaseName(name)) }
+                    guard let name = s.labels.metricName else { continue }
+                    histogramSeries.insert(s.labels.removing(["le"]).setting(metricNameLabel, to: Self.histogramBaseName(name)))
                 }
             }
             guard let db = open() else { return openError }
@@ -194,8 +195,7 @@ public struct PromQLScriptRunner {
             for (i, s) in load.series.enumerated() { latest[s.labels] = i }
             for (i, s) in load.series.enumerated() where latest[s.labels] == i {
                 if s.hasHistogram {
-                    anyHistogramData = true
-                    if let name = s.labels.metricName { histogramNames.insert(name) }
+                    histogramSeries.insert(s.labels)
                     continue
                 }
                 var t: Int64 = 0
@@ -220,10 +220,18 @@ public struct PromQLScriptRunner {
             return name
         }
 
-        /// Whether the query reads a metric loaded with native-histogram samples.
-        func usesHistograms(_ query: String) -> Bool {
-            guard anyHistogramData else { return false }
-            return histogramNames.contains { Self.mentions(query, $0) }
+        /// Whether the query selects a series loaded with native-histogram samples: some
+        /// selector of the parsed query matches its labels (or, when the query does not
+        /// parse, its metric name appears in the text).
+        func readsHistograms(_ query: String, _ backend: (any PromQLScriptBackend)?) -> Bool {
+            guard !histogramSeries.isEmpty else { return false }
+            guard let backend, let expr = try? backend.parse(query) else {
+                return histogramSeries.contains { $0.metricName.map { Self.mentions(query, $0) } ?? false }
+            }
+            let selectors = SelectorCollector.selectors(in: expr)
+            return selectors.contains { sel in
+                histogramSeries.contains { series in sel.matchers.allSatisfy { $0.matches(series[$0.name] ?? "") } }
+            }
         }
 
         /// `name` appears in `query` as a whole identifier (also inside quotes).
@@ -455,5 +463,31 @@ public struct PromQLScriptRunner {
     static func samples(_ s: [ScriptSample]) -> String {
         let shown = s.prefix(4).map { "\($0.labels) => \(PrometheusFormat.goFloat($0.v))" }
         return shown.joined(separator: ", ") + (s.count > 4 ? ", … (\(s.count) in all)" : "")
+    }
+}
+
+/// The vector selectors of an expression (also those inside range selectors and subqueries).
+enum SelectorCollector {
+    static func selectors(in e: Expr) -> [VectorSelector] {
+        var out: [VectorSelector] = []
+        collect(e, &out)
+        return out
+    }
+
+    static func collect(_ e: Expr, _ out: inout [VectorSelector]) {
+        switch e {
+        case .number, .string: break
+        case .vectorSelector(let v): out.append(v)
+        case .matrixSelector(let m): out.append(m.selector)
+        case .subquery(let s): collect(s.expr, &out)
+        case .paren(let p): collect(p.expr, &out)
+        case .unary(let u): collect(u.expr, &out)
+        case .binary(let b): collect(b.lhs, &out); collect(b.rhs, &out)
+        case .aggregate(let a):
+            collect(a.expr, &out)
+            if let p = a.param { collect(p, &out) }
+        case .call(let c): for a in c.args { collect(a, &out) }
+        @unknown default: break
+        }
     }
 }

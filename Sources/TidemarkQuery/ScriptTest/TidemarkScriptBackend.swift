@@ -1,0 +1,49 @@
+import TidemarkStorage
+
+/// Runs script cases on Tidemark's own parser and engine, with the settings the upstream
+/// scripts assume: lookback 5m, at most 10,000 samples per query, 1m default subquery step.
+public struct TidemarkScriptBackend: PromQLScriptBackend {
+    public let engine: Engine
+
+    public static var scriptEngineOptions: EngineOptions {
+        var o = EngineOptions()
+        o.lookbackDelta = 300_000
+        o.maxSamples = 10_000
+        o.noStepSubqueryInterval = 60_000
+        return o
+    }
+
+    public init(storage: any Queryable, options: EngineOptions = TidemarkScriptBackend.scriptEngineOptions) {
+        engine = Engine(storage: storage, options: options)
+    }
+
+    public func parse(_ query: String) throws(ScriptQueryFailure) -> Expr {
+        do { return try PromQL.parse(query) } catch { throw ScriptQueryFailure(error.description) }
+    }
+
+    public func instantQuery(_ expr: Expr, at t: Int64) throws(ScriptQueryFailure) -> ScriptQueryOutput {
+        do { return Self.convert(try engine.instantQuery(expr, at: t)) } catch { throw ScriptQueryFailure(error.message) }
+    }
+
+    public func rangeQuery(_ expr: Expr, start: Int64, end: Int64, step: Int64) throws(ScriptQueryFailure) -> ScriptQueryOutput {
+        do { return Self.convert(try engine.rangeQuery(expr, start: start, end: end, step: step)) } catch { throw ScriptQueryFailure(error.message) }
+    }
+
+    static func convert(_ r: QueryResult) -> ScriptQueryOutput {
+        let value: ScriptQueryOutput.Value
+        switch r.value {
+        case .scalar(let t, let v): value = .scalar(t: t, v: v)
+        case .string(let t, let v): value = .string(t: t, v: v)
+        case .vector(let samples): value = .vector(samples.map { ScriptSample(labels: $0.labels, t: $0.t, v: $0.v) })
+        case .matrix(let series): value = .matrix(series.map { ScriptSeries(labels: $0.labels, samples: $0.samples) })
+        }
+        return ScriptQueryOutput(value: value, warnings: r.warnings, infos: r.infos)
+    }
+}
+
+extension PromQLScriptRunner {
+    /// A runner on Tidemark's own parser and engine.
+    public static func tidemark(options: Options = Options()) -> PromQLScriptRunner {
+        PromQLScriptRunner(options: options) { TidemarkScriptBackend(storage: $0) }
+    }
+}
