@@ -289,7 +289,9 @@ public struct PromQLScriptRunner {
             var start = at, end = at, step: Int64 = 0
             if let rv = eval.rangeVector { evalTime = rv.end; start = rv.start; end = rv.end; step = rv.step }
             var variants: [(Expr, Int64, String)] = [(expr, evalTime, "")]
-            if options.checkAtModifierVariants, let pinned = AtModifierVariant.pin(expr, at: evalTime) {
+            // Queries reading the query's own range (start(), end(), range(), step()) are
+            // not varied: their value depends on the query, not on the selectors.
+            if options.checkAtModifierVariants, !Self.usesQueryContext(eval.query), let pinned = AtModifierVariant.pin(expr, at: evalTime) {
                 for t in AtModifierVariant.evaluationTimes(for: evalTime) {
                     variants.append((pinned, t, " (with @ \(PrometheusFormat.timestamp(evalTime)) added, evaluated at \(PrometheusFormat.timestamp(t)))"))
                 }
