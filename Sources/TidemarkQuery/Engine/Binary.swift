@@ -154,7 +154,10 @@ extension Evaluator {
         if matching.cardinality == .manyToMany {
             throw QueryError.exec("many-to-many only allowed for set operators", position)
         }
-        if lhsIn.isEmpty || rhsIn.isEmpty { return [] }
+        // fill(v) modifiers: after the swap below, fillLeft stands in for a missing sample of the
+        // "many" side and fillRight for one of the "one" side (as Prometheus applies them).
+        let fillMany = matching.fillLeft, fillOne = matching.fillRight
+        if (lhsIn.isEmpty && fillMany == nil) || (rhsIn.isEmpty && fillOne == nil) || (lhsIn.isEmpty && rhsIn.isEmpty) { return [] }
         let names = Set(matching.labels)
         let swapped = matching.cardinality == .oneToMany
         // After the swap, `lhs` is the "many" side and `rhs` the "one" side.
@@ -173,7 +176,7 @@ extension Evaluator {
         for i in 0..<numSteps {
             try ctx.check()
             let L = lsteps[i], R = rsteps[i]
-            if L.isEmpty || R.isEmpty { continue }
+            if (L.isEmpty && fillMany == nil) || (R.isEmpty && fillOne == nil) { continue }
             let t = time(i)
             rightSigs.removeAll(keepingCapacity: true)
             for (j, v) in R {
@@ -189,7 +192,15 @@ extension Evaluator {
             matchedOne.removeAll(keepingCapacity: true)
             for (k, lv) in L {
                 let sig = lsig[k]
-                guard let (j, rv) = rightSigs[sig] else { continue }
+                guard let (j, rv) = rightSigs[sig] else {
+                    if let f = fillOne {
+                        let (fl, fr) = swapped ? (f, lv) : (lv, f)
+                        if let v = binaryValue(op, fl, fr, returnBool) {
+                            try b.add(resultMetric(lhs[k].labels, .empty, matching: matching, names: names, dropName: dropName), t, v)
+                        }
+                    }
+                    continue
+                }
                 let (fl, fr) = swapped ? (rv, lv) : (lv, rv)
                 let cacheKey = k &* rhs.count &+ j
                 let metric: Labels
@@ -217,8 +228,26 @@ extension Evaluator {
                 }
                 try b.add(metric, t, value)
             }
+            if let f = fillMany {
+                for (j, rv) in R where !matchedOne.contains(rsig[j]) && matched[rsig[j]] == nil {
+                    let (fl, fr) = swapped ? (rv, f) : (f, rv)
+                    if let v = binaryValue(op, fl, fr, returnBool) {
+                        try b.add(matchLabels(rhs[j].labels, on: matching.on, names: names), t, v)
+                    }
+                }
+            }
         }
         return b.series
+    }
+
+    @inline(__always)
+    func binaryValue(_ op: BinaryOperator, _ l: Double, _ r: Double, _ returnBool: Bool) -> Double? {
+        if op.isComparison {
+            let keep = compare(op, l, r)
+            if returnBool { return keep ? 1 : 0 }
+            return keep ? l : nil
+        }
+        return arithmetic(op, l, r)
     }
 
     func resultMetric(_ l: Labels, _ r: Labels, matching: VectorMatching, names: Set<String>, dropName: Bool) -> Labels {
