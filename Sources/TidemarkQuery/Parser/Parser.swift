@@ -227,6 +227,8 @@ struct Parser {
             switch nameTok.kind {
             case .identifier:
                 name = nameTok.text
+            case .number where nameTok.text.first?.isLetter == true: // `inf`, `nan` as label names
+                name = nameTok.text
             case .string:
                 if peek.kind == .comma || peek.kind == .rightBrace {
                     if let b = bareName {
@@ -288,6 +290,8 @@ struct Parser {
                 return labels
             case .identifier where !t.text.contains(":"):
                 labels.append(t.text)
+            case .number where t.text.first?.isLetter == true: // `inf`, `nan` as label names
+                labels.append(t.text)
             case .string:
                 labels.append(t.stringValue)
             default:
@@ -308,7 +312,11 @@ struct Parser {
         while true {
             args.append(try parseExpr(minPrecedence: 0))
             switch peek.kind {
-            case .comma: next()
+            case .comma:
+                let comma = next()
+                if peek.kind == .rightParen {
+                    throw error("trailing commas not allowed in function call args", comma.position)
+                }
             case .rightParen: next(); return args
             default: throw unexpected(peek, in: context, expected: "\",\" or \")\"")
             }

@@ -60,6 +60,8 @@ enum AST {
         #expect(try parse(#"{__name__="foo"}"#) == .vectorSelector(VectorSelector(name: nil, matchers: [.equal("__name__", "foo")])))
         // Keywords are fine as label names.
         #expect(try parse(#"foo{on="x", by="y", offset="z"}"#) == AST.v("foo", .equal("on", "x"), .equal("by", "y"), .equal("offset", "z")))
+        #expect(try parse(#"foo{inf="x", NaN="y"}"#) == AST.v("foo", .equal("inf", "x"), .equal("NaN", "y")))
+        #expect(try parse("sum by (inf, bool, on) (foo)") == .aggregate(AggregateExpr(op: .sum, expr: AST.v("foo"), grouping: ["inf", "bool", "on"])))
     }
 
     @Test func utf8QuotedNames() throws {
@@ -235,6 +237,7 @@ enum AST {
         expectError("(foo)[5m]", "1:1: parse error: ranges only allowed for vector selectors")
         expectError("foo offset 1m [5m]", "1:1: parse error: no offset modifiers allowed before range")
         expectError("foo + group_left bar", "1:7: parse error: unexpected identifier \"group_left\"")
+        expectError("rate(foo[5m],)", "1:13: parse error: trailing commas not allowed in function call args")
         expectError("a and or b", "1:7: parse error: unexpected operator \"or\"")
         expectError("foo{a=\"b\"}{c=\"d\"}", "1:11: parse error: unexpected \"{\"")
     }
