@@ -44,6 +44,7 @@ struct Evaluator {
         case .paren(let p):
             return try eval(p.expr)
         case .vectorSelector(let vs):
+            if vs.modifier == .smoothed { return .vector(try evalSmoothedSelector(vs)) }
             return .vector(try evalVectorSelector(vs, sampleTimes: false))
         case .matrixSelector(let ms):
             let w = try rangeInput(.matrixSelector(ms), position: ms.position)

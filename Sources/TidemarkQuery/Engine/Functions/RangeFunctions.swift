@@ -237,6 +237,9 @@ extension Evaluator {
             scalars.append(try evalScalar(arg))
         }
         let input = try rangeInput(c.args[mi], position: c.args[mi].position)
+        if let mod = input.selector?.modifier {
+            return try evalExtendedRange(c, input, mod, scalars)
+        }
         let keep = RangeFunctions.keepsName.contains(c.function)
         let counterCheck = c.function == "rate" || c.function == "increase"
         var out: EvalMatrix = []

@@ -121,14 +121,16 @@ struct Planner {
         case .vectorSelector(let vs):
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: vs.offset, at: vs.at)
             let mint = rlo - options.lookbackDelta + 1
-            let i = addFetch(vs.matchers, mint: mint, maxt: rhi)
-            plan.lines.append("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(rhi)] (fetch #\(i + 1))")
+            let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
+            let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
+            plan.lines.append("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(maxt)] (fetch #\(i + 1))")
         case .matrixSelector(let ms):
             let vs = ms.selector
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: vs.offset, at: vs.at)
-            let mint = rlo - ms.range + 1
-            let i = addFetch(vs.matchers, mint: mint, maxt: rhi)
-            plan.lines.append("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(rhi)] (fetch #\(i + 1))")
+            let mint = rlo - ms.range + 1 - (vs.modifier != nil ? options.lookbackDelta : 0)
+            let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
+            let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
+            plan.lines.append("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1))")
         case .subquery(let sq):
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: sq.offset, at: sq.at)
             let st = sq.step ?? options.noStepSubqueryInterval
