@@ -180,6 +180,8 @@ extension Evaluator {
             if case .vectorSelector(let vs) = a { labels = absentLabels(vs.matchers) }
             let pts = (0..<numSteps).filter { !present[$0] }.map { FPoint(t: time($0), v: 1) }
             return .vector(pts.isEmpty ? [] : [EvalSeries(labels: labels, points: pts)])
+        case "info":
+            return .vector(try evalInfo(c))
         case "histogram_quantile", "histogram_quantiles", "histogram_fraction":
             return .vector(try histogramQuantile(c))
         case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year":

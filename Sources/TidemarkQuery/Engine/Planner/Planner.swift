@@ -159,6 +159,11 @@ struct Planner {
             walk(a.expr, lo: lo, hi: hi, step: step, depth: depth + 1)
         case .call(let c):
             plan.lines.append("\(pad)call \(c.function) over \(window)")
+            if c.function == "info" {
+                if let base = c.args.first { walk(base, lo: lo, hi: hi, step: step, depth: depth + 1) }
+                walk(.vectorSelector(infoSelector(c)), lo: lo, hi: hi, step: step, depth: depth + 1)
+                return
+            }
             for arg in c.args { walk(arg, lo: lo, hi: hi, step: step, depth: depth + 1) }
         }
     }
