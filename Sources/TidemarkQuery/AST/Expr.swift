@@ -203,6 +203,9 @@ public enum BinaryOperator: String, Sendable, Equatable, CaseIterable {
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^", atan2
     case eql = "==", neq = "!=", gtr = ">", lss = "<", gte = ">=", lte = "<="
     case and, or, unless
+    /// Native-histogram trim operators (experimental): `h </ x` keeps the observations
+    /// below x, `h >/ x` those above; comparison precedence.
+    case trimUpper = "</", trimLower = ">/"
 
     public var isComparison: Bool { [.eql, .neq, .gtr, .lss, .gte, .lte].contains(self) }
     public var isSetOperator: Bool { [.and, .or, .unless].contains(self) }
@@ -212,7 +215,7 @@ public enum BinaryOperator: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .or: return 1
         case .and, .unless: return 2
-        case .eql, .neq, .gtr, .lss, .gte, .lte: return 3
+        case .eql, .neq, .gtr, .lss, .gte, .lte, .trimUpper, .trimLower: return 3
         case .add, .sub: return 4
         case .mul, .div, .mod, .atan2: return 5
         case .pow: return 6

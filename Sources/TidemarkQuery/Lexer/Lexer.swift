@@ -17,6 +17,8 @@ public enum TokenKind: Sendable, Equatable {
     case regexMatch, regexNoMatch
     /// `+ - * / % ^ == != < <= > >=`.
     case add, sub, mul, div, mod, pow, eql, neq, lss, lte, gtr, gte
+    /// `</`, `>/` (native-histogram trim operators).
+    case trimUpper, trimLower
     case eof
 }
 
@@ -128,9 +130,13 @@ public struct Lexer {
                 else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "~") { i += 2; emit(.regexNoMatch, start, i) }
                 else { throw err("unexpected character after '!': \(describeChar(at: i + 1))", i, min(n, i + 2)) }
             case UInt8(ascii: "<"):
-                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.lte, start, i) } else { i += 1; emit(.lss, start, i) }
+                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.lte, start, i) }
+                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "/") { i += 2; emit(.trimUpper, start, i) }
+                else { i += 1; emit(.lss, start, i) }
             case UInt8(ascii: ">"):
-                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.gte, start, i) } else { i += 1; emit(.gtr, start, i) }
+                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.gte, start, i) }
+                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "/") { i += 2; emit(.trimLower, start, i) }
+                else { i += 1; emit(.gtr, start, i) }
             case UInt8(ascii: ":") where bracketDepth > 0:
                 i += 1; emit(.colon, start, i)
             case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"):

@@ -82,6 +82,8 @@ struct Parser {
         case .lte: return .lte
         case .gtr: return .gtr
         case .gte: return .gte
+        case .trimUpper: return .trimUpper
+        case .trimLower: return .trimLower
         case .identifier: return Parser.binaryKeywords[t.text.lowercased()]
         default: return nil
         }

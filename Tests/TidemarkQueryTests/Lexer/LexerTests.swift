@@ -14,6 +14,7 @@ import Testing
             .add, .sub, .mul, .div, .mod, .pow, .eql, .neq, .lss, .lte, .gtr, .gte, .regexMatch, .regexNoMatch, .assign,
             .leftParen, .rightParen, .leftBrace, .rightBrace, .leftBracket, .rightBracket, .comma, .at, .eof,
         ])
+        #expect(try kinds("a </ b >/ c < /") == [.identifier, .trimUpper, .identifier, .trimLower, .identifier, .lss, .div, .eof])
         #expect(try kinds("x[5m:1m]") == [.identifier, .leftBracket, .duration, .colon, .duration, .rightBracket, .eof])
     }
 

@@ -155,6 +155,8 @@ enum AST {
         #expect(try parse("a or b and c unless d") == AST.bin(.or, a, AST.bin(.unless, AST.bin(.and, b, c, mm), d, mm), mm))
         #expect(try parse("a > b + 1") == AST.bin(.gtr, a, AST.bin(.add, b, AST.n(1)), AST.vv()))
         #expect(try parse("a == b and c != d") == AST.bin(.and, AST.bin(.eql, a, b, AST.vv()), AST.bin(.neq, c, d, AST.vv()), mm))
+        #expect(try parse("a </ 1 + 2") == AST.bin(.trimUpper, a, AST.bin(.add, AST.n(1), AST.n(2))))
+        #expect(try parse("a >/ b == c") == AST.bin(.eql, AST.bin(.trimLower, a, b, AST.vv()), c, AST.vv()))
         #expect(try parse("a AND b Or c") == AST.bin(.or, AST.bin(.and, a, b, mm), c, mm))
     }
 
