@@ -5,8 +5,12 @@ import TidemarkStorage
 func infoSelector(_ c: Call) -> VectorSelector {
     var vs = VectorSelector(name: nil, matchers: [])
     if c.args.count > 1, case .vectorSelector(let s) = c.args[1].unwrapped { vs = s }
-    if !vs.matchers.contains(where: { $0.name == metricNameLabel }) {
+    let names = vs.matchers.filter { $0.name == metricNameLabel }
+    if names.isEmpty {
         vs.matchers.append(.equal(metricNameLabel, "target_info"))
+    } else if !names.contains(where: { $0.kind == .equal || $0.kind == .regexMatch }) {
+        // Only negative name matchers: candidates are still info metrics.
+        vs.matchers.append(try! LabelMatcher(.regexMatch, metricNameLabel, ".+_info"))
     }
     vs.offset = 0
     vs.at = nil
@@ -30,7 +34,7 @@ extension Evaluator {
         let hasPositiveName = nameMatchers.contains { $0.kind == .equal || $0.kind == .regexMatch }
         let emptyOK = dataMatchers.allSatisfy(\.matchesEmpty)
         // Info series, with the timestamp of the sample they have at each step.
-        let infoSeries = try evalVectorSelector(sel, sampleTimes: true).filter { $0.labels.metricName?.hasSuffix("_info") ?? false }
+        let infoSeries = try evalVectorSelector(sel, sampleTimes: true)
         func key(_ l: Labels) -> String { (l["instance"] ?? "") + "\u{FF}" + (l["job"] ?? "") }
         var byKey: [String: [Int]] = [:]
         var sampleTime: [[Double]] = []  // per info series, per step (NaN: absent)
@@ -52,7 +56,7 @@ extension Evaluator {
             for p in s.points {
                 let i = stepIndex(p.t)
                 // Per data label name, the value from the info series with the newest sample.
-                var add: [String: (Double, String)] = [:]
+                var add: [String: (Double, String, String)] = [:]
                 var found = false
                 for k in cands where !sampleTime[k][i].isNaN {
                     found = true
@@ -60,8 +64,14 @@ extension Evaluator {
                     for l in infoSeries[k].labels where l.name != metricNameLabel && l.name != "instance" && l.name != "job" {
                         if !dataNames.isEmpty && !dataNames.contains(l.name) { continue }
                         if s.labels[l.name] != nil { continue }
-                        if let cur = add[l.name], cur.0 >= st { continue }
-                        add[l.name] = (st, l.value)
+                        let infoName = infoSeries[k].labels.metricName ?? ""
+                        if let cur = add[l.name] {
+                            if cur.2 != infoName && cur.1 != l.value {
+                                throw QueryError.exec("conflicting label: \(l.name) has values \(LabelNames.quote(cur.1)) (from \(cur.2)) and \(LabelNames.quote(l.value)) (from \(infoName))", c.position)
+                            }
+                            if cur.0 >= st { continue }
+                        }
+                        add[l.name] = (st, l.value, infoName)
                     }
                 }
                 if !found && !emptyOK { continue }
