@@ -105,4 +105,33 @@ import TidemarkStorage
             #expect(fails.status == 1 && !fails.stderr.isEmpty, "\(fails.stdout) \(fails.stderr)")
         }
     }
+
+    @Test func testScriptReportsFailuresAndTotals() throws {
+        let dir = try TempDir("cli-script")
+        defer { dir.remove() }
+        let file = dir.path + "/t.test"
+        try """
+            load 1m
+              x{a="1"} 1+1x5
+              h {{schema:0 count:1 sum:1}}
+
+            eval instant at 2m x
+              x{a="1"} 3
+
+            eval instant at 2m x
+              x{a="1"} 4
+
+            eval instant at 0 h
+              h {{schema:0 count:1 sum:1}}
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try tidemark(["test-script", file])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout == "\(file):8: x: expected 4 for x{a=\"1\"}, got 3\n1 native histogram cases not run\n1 passed, 1 failed\n")
+        try "load 1m\n  y 1\n\neval instant at 0 y\n  y 1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let ok = try tidemark(["test-script", file])
+        #expect(ok.status == 0 && ok.stdout.hasSuffix("1 passed, 0 failed\n"), "\(ok.stdout)\(ok.stderr)")
+        let missing = try tidemark(["test-script", dir.path + "/none.test"])
+        #expect(missing.status == 1 && missing.stderr.contains("cannot read"))
+    }
 }

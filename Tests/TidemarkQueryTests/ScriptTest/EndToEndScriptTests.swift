@@ -59,6 +59,34 @@ import TidemarkStorage
         #expect(report.issues.isEmpty, "\(report.issues)")
     }
 
+    /// No upstream file uses quoted UTF-8 metric and label names; this script does.
+    static let utf8Script = """
+        load 1m
+          {"my.metric", "host.name"="a"} 1+1x5
+          {"my.metric", "host.name"="b"} 10+0x5
+          plain{"odd label"="x y"} 3
+
+        eval instant at 2m {"my.metric"}
+          {"my.metric", "host.name"="a"} 3
+          {"my.metric", "host.name"="b"} 10
+
+        eval instant at 2m {"my.metric", "host.name"="b"}
+          {"my.metric", "host.name"="b"} 10
+
+        eval instant at 2m sum by ("host.name") ({"my.metric"})
+          {"host.name"="a"} 3
+          {"host.name"="b"} 10
+
+        eval instant at 0 plain{"odd label"=~"x.*"}
+          plain{"odd label"="x y"} 3
+        """
+
+    @Test func quotedUTF8Names() {
+        let report = PromQLScriptRunner.tidemark().run(text: Self.utf8Script, name: "utf8.test")
+        #expect(report.cases.count == 4)
+        for c in report.cases { #expect(c.status == .passed, "\(c.summary)") }
+    }
+
     @Test func wrongExpectationsFailWithExpectedAndGot() {
         let report = PromQLScriptRunner.tidemark().run(text: """
             load 1m
