@@ -33,11 +33,17 @@ func compare(_ op: BinaryOperator, _ l: Double, _ r: Double) -> Bool {
     }
 }
 
+/// `__name__`, `__type__`, `__unit__`: the labels that describe the metric rather than the series.
+@inline(__always)
+func isMetricDescriptor(_ name: String) -> Bool {
+    name == metricNameLabel || name == "__type__" || name == "__unit__"
+}
+
 /// Matching key of a label set: the `on` labels, or all but the `ignoring` ones and `__name__`.
 func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
     var s = ""
     for lab in l {
-        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || lab.name == metricNameLabel)
+        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || isMetricDescriptor(lab.name))
         if keep {
             s += lab.name
             s.unicodeScalars.append("\u{FF}")
@@ -49,7 +55,7 @@ func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
 }
 
 func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
-    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || $0.name == metricNameLabel) })
+    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || isMetricDescriptor($0.name)) })
 }
 
 extension Evaluator {
@@ -252,7 +258,7 @@ extension Evaluator {
 
     func resultMetric(_ l: Labels, _ r: Labels, matching: VectorMatching, names: Set<String>, dropName: Bool) -> Labels {
         var out = l.labels
-        if dropName { out.removeAll { $0.name == metricNameLabel } }
+        if dropName { out.removeAll { isMetricDescriptor($0.name) } }
         if matching.cardinality == .oneToOne {
             if matching.on { out.removeAll { !names.contains($0.name) } } else { out.removeAll { names.contains($0.name) } }
         }

@@ -136,10 +136,11 @@ struct MatrixBuilder {
 }
 
 extension Labels {
-    /// The label set without `__name__`.
+    /// The label set without `__name__` (and the `__type__`/`__unit__` labels that
+    /// describe the metric, as Prometheus drops them with the name).
     var droppingName: Labels {
-        guard contains(where: { $0.name == metricNameLabel }) else { return self }
-        return removing([metricNameLabel])
+        guard contains(where: { $0.name == metricNameLabel || $0.name == "__type__" || $0.name == "__unit__" }) else { return self }
+        return removing([metricNameLabel, "__type__", "__unit__"])
     }
 }
 

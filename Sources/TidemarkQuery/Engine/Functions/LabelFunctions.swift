@@ -129,6 +129,8 @@ extension Evaluator {
             m = try evalVector(arg(c, 1))
         }
         // Per series: its group (labels without `le` and `__name__`) and bucket bound.
+        // Groups are keyed by the labels without `le` (so two histograms differing only in
+        // name stay apart and then collide in the output, as in Prometheus).
         var groupIndex: [Labels: Int] = [:]
         var groups: [Labels] = []
         var groupName: [String] = []
@@ -140,13 +142,13 @@ extension Evaluator {
                 continue
             }
             upper[k] = u
-            let gl = s.labels.removing(["le", metricNameLabel])
-            if let g = groupIndex[gl] {
+            let key = s.labels.removing(["le"])
+            if let g = groupIndex[key] {
                 seriesGroup[k] = g
             } else {
-                groupIndex[gl] = groups.count
+                groupIndex[key] = groups.count
                 seriesGroup[k] = groups.count
-                groups.append(gl)
+                groups.append(key.droppingName)
                 groupName.append(s.labels.metricName ?? "")
             }
         }
@@ -154,6 +156,14 @@ extension Evaluator {
         var b = MatrixBuilder()
         var buckets = [[(Double, Double)]](repeating: [], count: groups.count)
         var warnedQ = false
+        for (qi, q) in qs.enumerated() {
+            for qv in q where qv.isNaN || qv < 0 || qv > 1 {
+                warnedQ = true
+                let pos = c.function == "histogram_quantiles" ? c.args[2 + qi].position : c.args[0].position
+                ctx.warn("PromQL warning: quantile value should be between 0 and 1, got \(formatG(qv))" + Evaluator.posSuffix(pos))
+                break
+            }
+        }
         for i in 0..<numSteps where !steps[i].isEmpty {
             for g in buckets.indices { buckets[g].removeAll(keepingCapacity: true) }
             for (k, v) in steps[i] where seriesGroup[k] >= 0 { buckets[seriesGroup[k]].append((upper[k], v)) }
@@ -174,7 +184,7 @@ extension Evaluator {
                     if forced {
                         ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \(LabelNames.quote(groupName[g]))" + Evaluator.posSuffix(c.args[vectorArg].position))
                     }
-                    let labels = qLabel.isEmpty ? groups[g] : groups[g].setting(qLabel, to: "\(qv)")
+                    let labels = qLabel.isEmpty ? groups[g] : groups[g].setting(qLabel, to: qv.isNaN ? "NaN" : qv.isInfinite ? (qv > 0 ? "+Inf" : "-Inf") : "\(qv)")
                     try b.add(labels, time(i), v)
                 }
             }
