@@ -35,13 +35,26 @@ public struct Token: Sendable, Equatable {
     public var describe: String {
         switch kind {
         case .eof: return "end of input"
-        case .identifier: return "identifier \(quoteForMessage(text))"
+        case .identifier:
+            let lower = text.lowercased()
+            if Parser.binaryKeywords[lower] != nil { return "<op:\(text)>" }
+            if Parser.aggregators.contains(lower) { return "<aggr:\(text)>" }
+            if Token.keywords.contains(lower) { return "<\(text)>" }
+            return (text.contains(":") ? "metric identifier " : "identifier ") + quoteForMessage(text)
+        case .add, .sub, .mul, .div, .mod, .pow, .eql, .neq, .lss, .lte, .gtr, .gte, .regexMatch, .regexNoMatch, .trimUpper, .trimLower:
+            return "<op:\(text)>"
         case .number: return "number \(quoteForMessage(text))"
         case .duration: return "duration \(quoteForMessage(text))"
         case .string: return "string \(quoteForMessage(text))"
         default: return quoteForMessage(text)
         }
     }
+}
+
+extension Token {
+    /// Words Prometheus's lexer turns into keyword tokens (named `<by>` in messages).
+    static let keywords: Set<String> = ["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
+                                        "start", "end", "anchored", "smoothed", "fill", "fill_left", "fill_right"]
 }
 
 func quoteForMessage(_ s: String) -> String {
@@ -97,19 +110,19 @@ public struct Lexer {
             case UInt8(ascii: "("):
                 parenStack.append(i); i += 1; emit(.leftParen, start, i)
             case UInt8(ascii: ")"):
-                if parenStack.isEmpty { throw err("unexpected right parenthesis \")\"", i, i + 1) }
+                if parenStack.isEmpty { throw err("unexpected right parenthesis ')'", i, i + 1) }
                 parenStack.removeLast(); i += 1; emit(.rightParen, start, i)
             case UInt8(ascii: "{"):
-                if braceOpen != nil { throw err("unexpected left brace \"{\"", i, i + 1) }
+                if braceOpen != nil { throw err("unexpected left brace '{'", i, i + 1) }
                 braceOpen = i; i += 1; emit(.leftBrace, start, i)
             case UInt8(ascii: "}"):
-                if braceOpen == nil { throw err("unexpected right brace \"}\"", i, i + 1) }
+                if braceOpen == nil { throw err("unexpected right brace '}'", i, i + 1) }
                 braceOpen = nil; i += 1; emit(.rightBrace, start, i)
             case UInt8(ascii: "["):
                 if bracketOpen == nil { bracketOpen = i }
                 bracketDepth += 1; i += 1; emit(.leftBracket, start, i)
             case UInt8(ascii: "]"):
-                if bracketDepth == 0 { throw err("unexpected right bracket \"]\"", i, i + 1) }
+                if bracketDepth == 0 { throw err("unexpected right bracket ']'", i, i + 1) }
                 bracketDepth -= 1
                 if bracketDepth == 0 { bracketOpen = nil }
                 i += 1; emit(.rightBracket, start, i)
@@ -143,7 +156,12 @@ public struct Lexer {
                 let (value, end) = try lexString(from: i)
                 i = end
                 emit(.string, start, i, string: value)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
+            case UInt8(ascii: "."):
+                guard i + 1 < n, Lexer.isDigit(bytes[i + 1]) else { throw err("unexpected character: '.'", i, i + 1) }
+                let (kind, value, end) = try lexNumberOrDuration(from: i)
+                i = end
+                emit(kind, start, i, number: value)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let (kind, value, end) = try lexNumberOrDuration(from: i)
                 i = end
                 emit(kind, start, i, number: value)
@@ -262,6 +280,9 @@ public struct Lexer {
             return (.number, v, i)
         }
         guard let v = Double(literal) else { throw bad(i) }
+        if v.isInfinite {
+            throw ParseError("error parsing number: \(quoteForMessage(literal)): value out of range", at: PositionRange(s, i), in: input)
+        }
         return (.number, v, i)
     }
 

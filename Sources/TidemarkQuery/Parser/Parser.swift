@@ -189,11 +189,10 @@ struct Parser {
                 return try parseCall()
             }
             if Parser.reservedKeywords.contains(lower) { throw unexpected(t) }
-            if Parser.binaryKeywords[lower] != nil || Parser.aggregators.contains(lower) {
-                next()
-                throw error("unexpected \(lower == "atan2" || Parser.binaryKeywords[lower] != nil ? "operator" : "aggregation") \(quoteForMessage(t.text))"
-                            + (Parser.aggregators.contains(lower) ? ", expected \"(\"" : ""), t.position)
+            if Parser.aggregators.contains(lower) {
+                throw unexpected(peek2, in: "aggregation", expected: "\"(\"")
             }
+            if Parser.binaryKeywords[lower] != nil { throw unexpected(t) }
             next()
             var matchers: [LabelMatcher] = [LabelMatcher.equal(metricNameLabel, t.text)]
             if peek.kind == .leftBrace {

@@ -83,7 +83,7 @@ import Testing
 
     @Test func lexerErrors() {
         let cases: [(String, String)] = [
-            ("foo)", "1:4: parse error: unexpected right parenthesis \")\""),
+            ("foo)", "1:4: parse error: unexpected right parenthesis ')'"),
             ("sum(foo", "1:8: parse error: unclosed left parenthesis"),
             ("foo{a=\"b\"", "1:10: parse error: unclosed left brace"),
             ("foo[5m", "1:7: parse error: unclosed left bracket"),
