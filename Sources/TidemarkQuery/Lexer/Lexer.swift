@@ -43,6 +43,8 @@ public struct Token: Sendable, Equatable {
             return (text.contains(":") ? "metric identifier " : "identifier ") + quoteForMessage(text)
         case .add, .sub, .mul, .div, .mod, .pow, .eql, .neq, .lss, .lte, .gtr, .gte, .regexMatch, .regexNoMatch, .trimUpper, .trimLower:
             return "<op:\(text)>"
+        case .at:
+            return "<op:@>"
         case .number: return "number \(quoteForMessage(text))"
         case .duration: return "duration \(quoteForMessage(text))"
         case .string: return "string \(quoteForMessage(text))"
@@ -136,11 +138,17 @@ public struct Lexer {
             case UInt8(ascii: "^"): i += 1; emit(.pow, start, i)
             case UInt8(ascii: "="):
                 if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.eql, start, i) }
-                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "~") { i += 2; emit(.regexMatch, start, i) }
+                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "~") {
+                    if braceOpen == nil { throw err("unexpected character after '=': '~'", i, i + 2) }
+                    i += 2; emit(.regexMatch, start, i)
+                }
                 else { i += 1; emit(.assign, start, i) }
             case UInt8(ascii: "!"):
                 if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.neq, start, i) }
-                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "~") { i += 2; emit(.regexNoMatch, start, i) }
+                else if i + 1 < n && bytes[i + 1] == UInt8(ascii: "~") {
+                    if braceOpen == nil { throw err("unexpected character after '!': '~'", i, i + 2) }
+                    i += 2; emit(.regexNoMatch, start, i)
+                }
                 else { throw err("unexpected character after '!': \(describeChar(at: i + 1))", i, min(n, i + 2)) }
             case UInt8(ascii: "<"):
                 if i + 1 < n && bytes[i + 1] == UInt8(ascii: "=") { i += 2; emit(.lte, start, i) }

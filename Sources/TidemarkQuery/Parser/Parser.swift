@@ -182,15 +182,12 @@ struct Parser {
             return .vectorSelector(VectorSelector(name: name, matchers: matchers, position: PositionRange(t.position.start, lastEnd)))
         case .identifier:
             let lower = t.text.lowercased()
+            if Parser.reservedKeywords.contains(lower) { throw unexpected(t) }
             if Parser.aggregators.contains(lower), peek2.kind == .leftParen || isKeyword(peek2, "by") || isKeyword(peek2, "without") {
                 return try parseAggregate()
             }
             if peek2.kind == .leftParen {
                 return try parseCall()
-            }
-            if Parser.reservedKeywords.contains(lower) { throw unexpected(t) }
-            if Parser.aggregators.contains(lower) {
-                throw unexpected(peek2, in: "aggregation", expected: "\"(\"")
             }
             if Parser.binaryKeywords[lower] != nil { throw unexpected(t) }
             next()
@@ -401,7 +398,7 @@ struct Parser {
             } else if isKeyword(t, "offset") {
                 next()
                 let d = try parseDurationPrimary(context: "offset")
-                if offsetSet { throw error("offset may not be set multiple times", PositionRange(t.position.start, lastEnd)) }
+                if offsetSet { throw error("offset may not be set multiple times", PositionRange(e.position.start, t.position.start)) }
                 let off = d.isConstant ? d.ms : 0
                 switch e {
                 case .vectorSelector(var v): v.offset = off; v.offsetExpr = d.storedExpr; v.position.end = lastEnd; e = .vectorSelector(v)
@@ -410,7 +407,7 @@ struct Parser {
                 case .subquery(var s): s.offset = off; s.offsetExpr = d.storedExpr; s.position.end = lastEnd; e = .subquery(s)
                 default:
                     throw error("offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                                PositionRange(t.position.start, lastEnd))
+                                e.position)
                 }
                 offsetSet = true
             } else if t.kind == .at {
@@ -429,14 +426,14 @@ struct Parser {
                     }
                     at = .timestamp(d.ms)
                 }
-                if atSet { throw error("@ <timestamp> may not be set multiple times", PositionRange(t.position.start, lastEnd)) }
+                if atSet { throw error("@ <timestamp> may not be set multiple times", PositionRange(e.position.start, t.position.start)) }
                 switch e {
                 case .vectorSelector(var v): v.at = at; v.position.end = lastEnd; e = .vectorSelector(v)
                 case .matrixSelector(var m): m.selector.at = at; m.position.end = lastEnd; e = .matrixSelector(m)
                 case .subquery(var s): s.at = at; s.position.end = lastEnd; e = .subquery(s)
                 default:
                     throw error("@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                                PositionRange(t.position.start, lastEnd))
+                                e.position)
                 }
                 atSet = true
             } else if isKeyword(t, "anchored") || isKeyword(t, "smoothed") {

@@ -10,10 +10,11 @@ import Testing
     }
 
     @Test func operatorsAndPunctuation() throws {
-        #expect(try kinds("+ - * / % ^ == != < <= > >= =~ !~ = ( ) { } [ ] , @") == [
-            .add, .sub, .mul, .div, .mod, .pow, .eql, .neq, .lss, .lte, .gtr, .gte, .regexMatch, .regexNoMatch, .assign,
-            .leftParen, .rightParen, .leftBrace, .rightBrace, .leftBracket, .rightBracket, .comma, .at, .eof,
+        #expect(try kinds("+ - * / % ^ == != < <= > >= = ( ) [ ] , @") == [
+            .add, .sub, .mul, .div, .mod, .pow, .eql, .neq, .lss, .lte, .gtr, .gte, .assign,
+            .leftParen, .rightParen, .leftBracket, .rightBracket, .comma, .at, .eof,
         ])
+        #expect(try kinds("{a=~'x',b!~'y'}") == [.leftBrace, .identifier, .regexMatch, .string, .comma, .identifier, .regexNoMatch, .string, .rightBrace, .eof])
         #expect(try kinds("a </ b >/ c < /") == [.identifier, .trimUpper, .identifier, .trimLower, .identifier, .lss, .div, .eof])
         #expect(try kinds("x[5m:1m]") == [.identifier, .leftBracket, .duration, .colon, .duration, .rightBracket, .eof])
     }
