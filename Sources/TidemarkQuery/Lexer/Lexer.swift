@@ -189,7 +189,7 @@ public struct Lexer {
                 }
             }
         }
-        if braceOpen != nil { throw err("unclosed left brace", n, n) }
+        if braceOpen != nil { throw err("unexpected end of input inside braces", n, n) }
         if bracketDepth > 0 { throw err("unclosed left bracket", n, n) }
         if !parenStack.isEmpty { throw err("unclosed left parenthesis", n, n) }
         tokens.append(Token(kind: .eof, text: "", stringValue: "", numberValue: 0, position: PositionRange(n, n)))

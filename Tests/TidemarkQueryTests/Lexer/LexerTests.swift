@@ -86,7 +86,7 @@ import Testing
         let cases: [(String, String)] = [
             ("foo)", "1:4: parse error: unexpected right parenthesis ')'"),
             ("sum(foo", "1:8: parse error: unclosed left parenthesis"),
-            ("foo{a=\"b\"", "1:10: parse error: unclosed left brace"),
+            ("foo{a=\"b\"", "1:10: parse error: unexpected end of input inside braces"),
             ("foo[5m", "1:7: parse error: unclosed left bracket"),
             ("foo ! bar", "1:5: parse error: unexpected character after '!': ' '"),
             ("foo $ bar", "1:5: parse error: unexpected character: '$'"),
