@@ -432,7 +432,7 @@ public struct PromQLScriptRunner {
             var seen = Set<Labels>()
             for (pos, s) in samples.enumerated() {
                 guard let idx = eval.expectedSeries.firstIndex(where: { $0.labels == s.labels }) else {
-                    return "unexpected \(s.labels) => \(PrometheusFormat.goFloat(s.v)) (expected \(eval.expectedSeries.count) samples, got \(samples.count): \(Self.samples(samples)))"
+                    return "unexpected \(s.labels) => \(PrometheusFormat.goFloat(s.v)) (expected \(Self.expected(eval.expectedSeries)); got \(samples.count) samples)"
                 }
                 let exp = eval.expectedSeries[idx]
                 if eval.ordered && idx != pos { return "expected \(exp.labels) at position \(idx + 1), got it at \(pos + 1)" }
@@ -460,6 +460,12 @@ public struct PromQLScriptRunner {
     static func points(_ s: [Sample]) -> String {
         let shown = s.prefix(6).map { "\(PrometheusFormat.goFloat($0.value))@\(PrometheusFormat.timestamp($0.timestamp))" }
         return "[" + shown.joined(separator: " ") + (s.count > 6 ? " … (\(s.count) points)" : "") + "]"
+    }
+
+    static func expected(_ e: [SeriesDescription]) -> String {
+        if e.isEmpty { return "an empty result" }
+        let shown = e.prefix(3).map { "\($0.labels) => \($0.values.first?.description ?? "?")" }
+        return shown.joined(separator: ", ") + (e.count > 3 ? ", … (\(e.count) in all)" : "")
     }
 
     static func samples(_ s: [ScriptSample]) -> String {
