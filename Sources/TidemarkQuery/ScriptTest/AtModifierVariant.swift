@@ -18,7 +18,7 @@ public enum AtModifierVariant {
 
     /// The other evaluation times the reference runner uses for a query at `t` (ms).
     public static func evaluationTimes(for t: Int64) -> [Int64] {
-        t == 0 ? [-1000, 0, 1000] : [-10 * t, 0, t / 5, t, 10 * t]
+        t == 0 ? [-1000, 0, 1000] : [-10 &* t, 0, t / 5, t, 10 &* t]
     }
 
     static func rewrite(_ e: Expr, _ t: Int64, _ unsafe: inout Bool) -> Expr {

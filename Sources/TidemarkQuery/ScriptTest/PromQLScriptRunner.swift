@@ -200,7 +200,7 @@ public struct PromQLScriptRunner {
                 }
                 var t: Int64 = 0
                 for v in s.values {
-                    defer { t += load.interval }
+                    defer { t &+= load.interval }
                     guard case .float(let f) = v else { continue }
                     do { try app.append(s.labels, t, f) } catch {
                         problems.append("\(s.labels) at \(t): \(error)")
@@ -331,7 +331,7 @@ public struct PromQLScriptRunner {
               !Self.usesQueryContext(eval.query) else { return nil }
         let ranged: ScriptQueryOutput
         do {
-            ranged = try backend.rangeQuery(expr, start: t - 60_000, end: t + 60_000, step: 60_000)
+            ranged = try backend.rangeQuery(expr, start: t &- 60_000, end: t &+ 60_000, step: 60_000)
         } catch {
             return "error in range mode: \(error.message)"
         }
@@ -410,7 +410,7 @@ public struct PromQLScriptRunner {
                 seen.insert(s.labels)
                 var expected: [Sample] = []
                 for (i, v) in exp.values.enumerated() {
-                    let t = start + Int64(i) * step
+                    let t = start &+ Int64(i) &* step
                     if t > end { return "expected \(exp.values.count) points for \(exp.labels), but the query range cannot hold that many" }
                     if case .float(let f) = v { expected.append(Sample(t, f)) }
                 }

@@ -10,6 +10,9 @@ extension PromQLScriptParser {
         return SeriesDescription(labels: labels, values: values, line: n)
     }
 
+    /// The largest repetition count accepted (`1x10000000`), so a typo cannot exhaust memory.
+    public static let maxRepetitions = 10_000_000
+
     /// Expands a value sequence: `1 2 3`, `1+2x3` (1 3 5 7), `5-1x2` (5 4 3), `7x2`
     /// (7 7 7), `_`, `_x3` (three gaps), `stale`, `Inf`, `-Inf`, `NaN`, `{{…}}` histograms
     /// (also `{{…}}x3` and `{{…}}+{{…}}x3`, kept as text).
@@ -44,7 +47,7 @@ extension PromQLScriptParser {
     static func expandItem(_ item: Substring) throws(ScriptSyntaxError) -> [SequenceValue] {
         if item == "_" { return [.omitted] }
         if item.hasPrefix("_x") {
-            guard let n = Int(item.dropFirst(2)), n >= 0 else { throw ScriptSyntaxError(message: "invalid repetition in series values \"\(item)\"") }
+            guard let n = Int(item.dropFirst(2)), n >= 0, n <= maxRepetitions else { throw ScriptSyntaxError(message: "invalid repetition in series values \"\(item)\"") }
             return Array(repeating: .omitted, count: n)
         }
         if item.hasPrefix("{{") {
@@ -52,7 +55,7 @@ extension PromQLScriptParser {
             var count = 1
             if let close = item.lastIndex(of: "}") {
                 let tail = item[item.index(after: close)...]
-                if tail.hasPrefix("x"), let n = Int(tail.dropFirst()) { count = n + 1 }
+                if tail.hasPrefix("x"), let n = Int(tail.dropFirst()), n >= 0, n < maxRepetitions { count = n + 1 }
             }
             return Array(repeating: .histogram(String(item)), count: count)
         }
@@ -66,7 +69,7 @@ extension PromQLScriptParser {
         guard c.peek == "x" else { throw ScriptSyntaxError(message: "unexpected \"\(String(String.UnicodeScalarView(c.rest)))\" in series values \"\(item)\"") }
         c.advance()
         let digits = String(String.UnicodeScalarView(c.rest))
-        guard !digits.isEmpty, digits.unicodeScalars.allSatisfy({ $0.properties.numericType == .decimal && $0.isASCII }), let n = Int(digits) else {
+        guard !digits.isEmpty, digits.unicodeScalars.allSatisfy({ $0.properties.numericType == .decimal && $0.isASCII }), let n = Int(digits), n <= maxRepetitions else {
             throw ScriptSyntaxError(message: "invalid repetition count in series values \"\(item)\"")
         }
         var v = first

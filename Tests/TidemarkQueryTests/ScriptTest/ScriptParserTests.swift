@@ -167,3 +167,52 @@ import TidemarkStorage
         #expect(unquoteGoString(#""unterminated"#) == nil)
     }
 }
+
+/// Mutated upstream scripts never trap the script parser; every eval line still yields a
+/// command (a valid eval or an invalid one reported as a failing case).
+@Suite struct ScriptParserRobustnessTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func mutatedScriptsParse() throws {
+        guard let dir = UpstreamScriptTests.upstreamDirectory() else { return }
+        var rng = Rng(state: 42)
+        let alphabet = Array("{}[]()\"'`\\_x+-.eE0123456789 \n\t#,=~!@:stale Inf NaN expect eval load clear {{")
+        for name in ["functions.test", "operators.test", "range_queries.test", "histograms.test", "at_modifier.test"] {
+            let text = Array(try String(contentsOfFile: dir + "/" + name, encoding: .utf8))
+            for _ in 0..<60 {
+                var t = text
+                for _ in 0..<Int.random(in: 1...20, using: &rng) {
+                    let i = Int.random(in: 0..<t.count, using: &rng)
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: t.remove(at: i)
+                    case 1: t.insert(alphabet.randomElement(using: &rng)!, at: i)
+                    default: t.insert(contentsOf: t[i..<min(t.count, i + Int.random(in: 1...40, using: &rng))], at: i)
+                    }
+                }
+                let s = PromQLScriptParser.parse(String(t), name: name)
+                var evals = 0
+                for c in s.commands {
+                    switch c {
+                    case .eval, .invalidEval: evals += 1
+                    default: break
+                    }
+                }
+                #expect(evals <= String(t).split(separator: "\n").filter { $0.drop { $0 == " " || $0 == "\t" }.lowercased().hasPrefix("eval") }.count)
+            }
+        }
+    }
+
+    @Test func hugeRepetitionsAreRejected() {
+        #expect(throws: ScriptSyntaxError.self) { try PromQLScriptParser.parseValueSequence("1x99999999999") }
+        #expect(throws: ScriptSyntaxError.self) { try PromQLScriptParser.parseValueSequence("_x99999999999") }
+    }
+}
