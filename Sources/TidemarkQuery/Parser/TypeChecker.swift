@@ -141,10 +141,13 @@ struct TypeChecker {
                 }
             }
             if sig.name == "info", n == 2 {
-                var ok = false
-                if case .vectorSelector = c.args[1] { ok = true }
-                if !ok {
-                    throw error("expected label selectors as the second argument to \"info\" function", c.args[1].position)
+                guard case .vectorSelector(let vs) = c.args[1] else {
+                    var arg = c.args[1]
+                    let t = try check(&arg)
+                    throw error("expected type instant vector in call to function \"info\", got \(t)", c.args[1].position)
+                }
+                if vs.name != nil {
+                    throw error("expected label selectors only, got vector selector instead", vs.position)
                 }
             }
             for i in c.args.indices {

@@ -307,6 +307,8 @@ enum AST {
         expectError("label_join(foo)", "1:1: parse error: expected at least 3 argument(s) in call to \"label_join\", got 1")
         expectError("round(foo, 1, 2)", "1:1: parse error: expected at most 2 argument(s) in call to \"round\", got 3")
         expectError("label_replace(foo, 1, \"a\", \"b\", \"c\")", "1:20: parse error: expected type string in call to function \"label_replace\", got scalar")
+        expectError("info(foo, target_info)", "1:11: parse error: expected label selectors only, got vector selector instead")
+        #expect((try? PromQL.parse("info(foo, {data=~\".*\"})")) != nil)
         expectError("deriv(foo[3m] smoothed)", "1:1: parse error: smoothed modifier can only be used with: delta, increase, rate - not with deriv")
         expectError("max_over_time(foo[3m] anchored)", "1:1: parse error: anchored modifier can only be used with: changes, delta, increase, rate, resets - not with max_over_time")
     }
