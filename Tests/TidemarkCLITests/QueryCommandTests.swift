@@ -131,6 +131,8 @@ import TidemarkStorage
         try "load 1m\n  y 1\n\neval instant at 0 y\n  y 1\n".write(toFile: file, atomically: true, encoding: .utf8)
         let ok = try tidemark(["test-script", file])
         #expect(ok.status == 0 && ok.stdout.hasSuffix("1 passed, 0 failed\n"), "\(ok.stdout)\(ok.stderr)")
+        let byDirectory = try tidemark(["test-script", dir.path])
+        #expect(byDirectory.status == 0 && byDirectory.stdout.hasSuffix("1 passed, 0 failed\n"), "\(byDirectory.stdout)\(byDirectory.stderr)")
         let missing = try tidemark(["test-script", dir.path + "/none.test"])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read"))
     }

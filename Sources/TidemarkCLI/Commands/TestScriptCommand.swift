@@ -18,10 +18,11 @@ struct TestScriptCommand: ParsableCommand {
 
             Examples:
               tidemark test-script ../shared/promql-tests/upstream/*.test
+              tidemark test-script ../shared/promql-tests/upstream        every .test file in it
               tidemark test-script --verbose functions.test
             """)
 
-    @Argument(help: "Test script files.")
+    @Argument(help: "Test script files, or directories whose .test files to run.")
     var files: [String]
 
     @Flag(help: "Only run each eval as written (no @-modifier and range-mode re-runs).")
@@ -40,7 +41,7 @@ struct TestScriptCommand: ParsableCommand {
         options.checkRangeMode = !noVariants
         let runner = PromQLScriptRunner.tidemark(options: options)
         var reports: [PromQLScriptRunner.FileReport] = []
-        for f in files {
+        for f in try Self.expand(files) {
             let report: PromQLScriptRunner.FileReport
             do { report = try runner.run(file: f) } catch { throw CLIError("cannot read \(f): \(error.localizedDescription)") }
             for c in report.cases where c.failureMessage != nil {
@@ -54,6 +55,22 @@ struct TestScriptCommand: ParsableCommand {
         print("\(totals.nativeHistogram) native histogram cases not run")
         print("\(totals.passed) passed, \(totals.failed) failed")
         if totals.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Directories stand for the `.test` files in them, in name order.
+    static func expand(_ args: [String]) throws -> [String] {
+        var out: [String] = []
+        for a in args {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: a, isDirectory: &isDir), isDir.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: a).filter { $0.hasSuffix(".test") }.sorted()
+                if names.isEmpty { throw CLIError("no .test files in \(a)") }
+                out += names.map { (a.hasSuffix("/") ? a : a + "/") + $0 }
+            } else {
+                out.append(a)
+            }
+        }
+        return out
     }
 
     /// Keeps a report on one line.

@@ -96,7 +96,8 @@ public struct PromQLScriptRunner {
     // MARK: running
 
     public func run(file path: String) throws -> FileReport {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Invalid UTF-8 is repaired rather than refused.
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
         let name = (path as NSString).lastPathComponent
         return run(script: PromQLScriptParser.parse(text, name: name), displayName: path)
     }
