@@ -292,7 +292,8 @@ public struct PromQLScriptRunner {
             var variants: [(Expr, Int64, String)] = [(expr, evalTime, "")]
             // Queries reading the query's own range (start(), end(), range(), step()) are
             // not varied: their value depends on the query, not on the selectors.
-            if options.checkAtModifierVariants, !Self.usesQueryContext(eval.query), let pinned = AtModifierVariant.pin(expr, at: evalTime) {
+            if options.checkAtModifierVariants, !Self.usesQueryContext(eval.query), var pinned = AtModifierVariant.pin(expr, at: evalTime) {
+                do { pinned = try backend.reprint(pinned) } catch { return .failed("@ variant: \(error.message)") }
                 for t in AtModifierVariant.evaluationTimes(for: evalTime) {
                     variants.append((pinned, t, " (with @ \(PrometheusFormat.timestamp(evalTime)) added, evaluated at \(PrometheusFormat.timestamp(t)))"))
                 }

@@ -55,4 +55,12 @@ public protocol PromQLScriptBackend {
     func parse(_ query: String) throws(ScriptQueryFailure) -> Expr
     func instantQuery(_ expr: Expr, at t: Int64) throws(ScriptQueryFailure) -> ScriptQueryOutput
     func rangeQuery(_ expr: Expr, start: Int64, end: Int64, step: Int64) throws(ScriptQueryFailure) -> ScriptQueryOutput
+    /// The expression as it comes back from printing and parsing it again. The reference
+    /// runner evaluates its `@` variants from their printed text; backends with a printer
+    /// do the same, so printer mistakes show up. Default: the expression itself.
+    func reprint(_ expr: Expr) throws(ScriptQueryFailure) -> Expr
+}
+
+extension PromQLScriptBackend {
+    public func reprint(_ expr: Expr) throws(ScriptQueryFailure) -> Expr { expr }
 }

@@ -21,6 +21,11 @@ public struct TidemarkScriptBackend: PromQLScriptBackend {
         do { return try PromQL.parse(query) } catch { throw ScriptQueryFailure(error.description) }
     }
 
+    public func reprint(_ expr: Expr) throws(ScriptQueryFailure) -> Expr {
+        let text = PromQLPrinter.print(expr)
+        do { return try PromQL.parse(text) } catch { throw ScriptQueryFailure("the printed query \(text) does not parse: \(error.description)") }
+    }
+
     public func instantQuery(_ expr: Expr, at t: Int64) throws(ScriptQueryFailure) -> ScriptQueryOutput {
         do { return Self.convert(try engine.instantQuery(expr, at: t)) } catch { throw ScriptQueryFailure(error.message) }
     }
