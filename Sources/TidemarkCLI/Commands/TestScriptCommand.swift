@@ -52,6 +52,12 @@ struct TestScriptCommand: ParsableCommand {
             reports.append(report)
         }
         let totals = PromQLScriptRunner.Totals(reports)
+        if verbose {
+            let experimental = reports.filter { r in r.cases.first?.experimental ?? false }
+            if !experimental.isEmpty {
+                Terminal.writeStderr("of these, in files of experimental features: \(PromQLScriptRunner.Totals(experimental))\n")
+            }
+        }
         print("\(totals.nativeHistogram) native histogram cases not run")
         print("\(totals.passed) passed, \(totals.failed) failed")
         if totals.failed > 0 { throw ExitCode(1) }
