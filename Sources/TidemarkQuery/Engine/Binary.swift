@@ -169,81 +169,119 @@ extension Evaluator {
         // After the swap, `lhs` is the "many" side and `rhs` the "one" side.
         let lhs = swapped ? rhsIn : lhsIn
         let rhs = swapped ? lhsIn : rhsIn
-        let lsig = lhs.map { matchSignature($0.labels, on: matching.on, names: names) }
-        let rsig = rhs.map { matchSignature($0.labels, on: matching.on, names: names) }
+        // Match signatures as small integers, so the per-step work indexes arrays.
+        var sigIds: [String: Int] = [:]
+        func sigId(_ l: Labels) -> Int {
+            let s = matchSignature(l, on: matching.on, names: names)
+            if let id = sigIds[s] { return id }
+            sigIds[s] = sigIds.count
+            return sigIds.count - 1
+        }
+        let lsig = lhs.map { sigId($0.labels) }
+        let rsig = rhs.map { sigId($0.labels) }
+        let nsig = sigIds.count
         let lsteps = byStep(lhs)
         let rsteps = byStep(rhs)
         let dropName = !op.isComparison || returnBool
-        var resultCache: [Int: Labels] = [:]
-        var rightSigs: [String: (Int, Double)] = [:]
-        var matched: [String: Set<Labels>] = [:]
-        var matchedOne: Set<String> = []
-        var b = MatrixBuilder()
+        // Per signature: the "one"-side sample at the current step (valid when rStamp == step).
+        var rStamp = [Int](repeating: -1, count: nsig)
+        var rIdx = [Int](repeating: 0, count: nsig)
+        var rVal = [Double](repeating: 0, count: nsig)
+        var matchedStamp = [Int](repeating: -1, count: nsig)
+        // Output series, found once per (many, one) pair (or per unmatched sample when filling).
+        var out: [EvalSeries] = []
+        var outByLabels: [Labels: Int] = [:]
+        var pairOut: [Int: Int] = [:]
+        var outMatchStamp: [Int] = []
+        var outMatchSig: [Int] = []
+        var outPointStamp: [Int] = []
+        func outputIndex(_ labels: Labels) -> Int {
+            if let i = outByLabels[labels] { return i }
+            outByLabels[labels] = out.count
+            out.append(EvalSeries(labels: labels, points: []))
+            outMatchStamp.append(-1)
+            outMatchSig.append(-1)
+            outPointStamp.append(-1)
+            return out.count - 1
+        }
+        func emit(_ o: Int, _ i: Int, _ t: Int64, _ v: Double) throws {
+            if outPointStamp[o] == i { throw QueryError.exec("vector cannot contain metrics with the same labelset", position) }
+            outPointStamp[o] = i
+            out[o].points.append(FPoint(t: t, v: v))
+        }
+        let nr = rhs.count
         for i in 0..<numSteps {
             try ctx.check()
             let L = lsteps[i], R = rsteps[i]
             if (L.isEmpty && fillMany == nil) || (R.isEmpty && fillOne == nil) { continue }
             let t = time(i)
-            rightSigs.removeAll(keepingCapacity: true)
             for (j, v) in R {
-                if let (dj, _) = rightSigs[rsig[j]] {
+                let sg = rsig[j]
+                if rStamp[sg] == i {
+                    let dj = rIdx[sg]
                     let side = swapped ? "left" : "right"
                     let ml = matchLabels(rhs[j].labels, on: matching.on, names: names)
                     let pair = [rhs[j].labels, rhs[dj].labels].sorted(by: <)
                     throw QueryError.exec("found duplicate series for the match group \(promLabelsString(ml)) on the \(side) hand-side of the operation: [\(promLabelsString(pair[0])), \(promLabelsString(pair[1]))];many-to-many matching not allowed: matching labels must be unique on one side", position)
                 }
-                rightSigs[rsig[j]] = (j, v)
+                rStamp[sg] = i
+                rIdx[sg] = j
+                rVal[sg] = v
             }
-            matched.removeAll(keepingCapacity: true)
-            matchedOne.removeAll(keepingCapacity: true)
             for (k, lv) in L {
-                let sig = lsig[k]
-                guard let (j, rv) = rightSigs[sig] else {
+                let sg = lsig[k]
+                guard rStamp[sg] == i else {
                     if let f = fillOne {
                         let (fl, fr) = swapped ? (f, lv) : (lv, f)
                         if let v = binaryValue(op, fl, fr, returnBool) {
-                            try b.add(resultMetric(lhs[k].labels, .empty, matching: matching, names: names, dropName: dropName), t, v)
+                            let key = -1 - k
+                            let o: Int
+                            if let c = pairOut[key] { o = c } else {
+                                o = outputIndex(resultMetric(lhs[k].labels, .empty, matching: matching, names: names, dropName: dropName))
+                                pairOut[key] = o
+                            }
+                            try emit(o, i, t, v)
                         }
                     }
                     continue
                 }
+                let j = rIdx[sg], rv = rVal[sg]
                 let (fl, fr) = swapped ? (rv, lv) : (lv, rv)
-                let cacheKey = k &* rhs.count &+ j
-                let metric: Labels
-                if let c = resultCache[cacheKey] {
-                    metric = c
-                } else {
-                    metric = resultMetric(lhs[k].labels, rhs[j].labels, matching: matching, names: names, dropName: dropName)
-                    resultCache[cacheKey] = metric
+                let key = k &* nr &+ j
+                let o: Int
+                if let c = pairOut[key] { o = c } else {
+                    o = outputIndex(resultMetric(lhs[k].labels, rhs[j].labels, matching: matching, names: names, dropName: dropName))
+                    pairOut[key] = o
                 }
                 if matching.cardinality == .oneToOne {
-                    if !matchedOne.insert(sig).inserted {
+                    if matchedStamp[sg] == i {
                         throw QueryError.exec("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)", position)
                     }
-                } else {
-                    if !matched[sig, default: []].insert(metric).inserted {
-                        throw QueryError.exec("multiple matches for labels: grouping labels must ensure unique matches", position)
-                    }
+                } else if outMatchStamp[o] == i && outMatchSig[o] == sg {
+                    throw QueryError.exec("multiple matches for labels: grouping labels must ensure unique matches", position)
                 }
-                let value: Double
-                if op.isComparison {
-                    let keep = compare(op, fl, fr)
-                    if returnBool { value = keep ? 1 : 0 } else if keep { value = fl } else { continue }
-                } else {
-                    value = arithmetic(op, fl, fr)
-                }
-                try b.add(metric, t, value)
+                matchedStamp[sg] = i
+                outMatchStamp[o] = i
+                outMatchSig[o] = sg
+                guard let value = binaryValue(op, fl, fr, returnBool) else { continue }
+                try emit(o, i, t, value)
             }
             if let f = fillMany {
-                for (j, rv) in R where !matchedOne.contains(rsig[j]) && matched[rsig[j]] == nil {
+                for (j, rv) in R where matchedStamp[rsig[j]] != i {
                     let (fl, fr) = swapped ? (rv, f) : (f, rv)
                     if let v = binaryValue(op, fl, fr, returnBool) {
-                        try b.add(matchLabels(rhs[j].labels, on: matching.on, names: names), t, v)
+                        let key = Int.min / 2 + j
+                        let o: Int
+                        if let c = pairOut[key] { o = c } else {
+                            o = outputIndex(matchLabels(rhs[j].labels, on: matching.on, names: names))
+                            pairOut[key] = o
+                        }
+                        try emit(o, i, t, v)
                     }
                 }
             }
         }
-        return b.series
+        return out.filter { !$0.points.isEmpty }
     }
 
     @inline(__always)
