@@ -105,8 +105,7 @@ extension Evaluator {
                 }
             }
             if pts.isEmpty { continue }
-            let labels = dropName ? series.labels.droppingName : series.labels
-            if dropName { try b.addSeries(EvalSeries(labels: labels, points: pts)) } else { b.series.append(EvalSeries(labels: labels, points: pts)) }
+            if dropName { try b.addSeries(droppingName(series, points: pts)) } else { b.series.append(EvalSeries(labels: series.labels, points: pts, dropName: series.dropName)) }
         }
         return b.series
     }
@@ -142,7 +141,7 @@ extension Evaluator {
             for (k, s) in l.enumerated() {
                 let bits = rp[lsig[k]]
                 let pts = s.points.filter { p in (bits?[stepIndex(p.t)] ?? false) == wantPresent }
-                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts)) }
+                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName)) }
             }
         default:  // or
             let lp = presence(l, lsig)
@@ -150,7 +149,7 @@ extension Evaluator {
             for (k, s) in r.enumerated() {
                 let bits = lp[rsig[k]]
                 let pts = s.points.filter { p in !(bits?[stepIndex(p.t)] ?? false) }
-                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts)) }
+                if !pts.isEmpty { try b.addSeries(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName)) }
             }
         }
         return b.series
@@ -182,7 +181,9 @@ extension Evaluator {
         let nsig = sigIds.count
         let lsteps = byStep(lhs)
         let rsteps = byStep(rhs)
-        let dropName = !op.isComparison || returnBool
+        let dropsName = !op.isComparison || returnBool
+        let delayed = ctx.options.delayedNameRemoval
+        let dropName = dropsName && !delayed
         // Per signature: the "one"-side sample at the current step (valid when rStamp == step).
         var rStamp = [Int](repeating: -1, count: nsig)
         var rIdx = [Int](repeating: 0, count: nsig)
@@ -195,10 +196,13 @@ extension Evaluator {
         var outMatchStamp: [Int] = []
         var outMatchSig: [Int] = []
         var outPointStamp: [Int] = []
-        func outputIndex(_ labels: Labels) -> Int {
-            if let i = outByLabels[labels] { return i }
+        func outputIndex(_ labels: Labels, _ flag: Bool) -> Int {
+            if let i = outByLabels[labels] {
+                if flag { out[i].dropName = true }
+                return i
+            }
             outByLabels[labels] = out.count
-            out.append(EvalSeries(labels: labels, points: []))
+            out.append(EvalSeries(labels: labels, points: [], dropName: flag))
             outMatchStamp.append(-1)
             outMatchSig.append(-1)
             outPointStamp.append(-1)
@@ -237,7 +241,7 @@ extension Evaluator {
                             let key = -1 - k
                             let o: Int
                             if let c = pairOut[key] { o = c } else {
-                                o = outputIndex(resultMetric(lhs[k].labels, .empty, matching: matching, names: names, dropName: dropName))
+                                o = outputIndex(resultMetric(lhs[k].labels, .empty, matching: matching, names: names, dropName: dropName), (delayed && dropsName) || lhs[k].dropName)
                                 pairOut[key] = o
                             }
                             try emit(o, i, t, v)
@@ -250,7 +254,7 @@ extension Evaluator {
                 let key = k &* nr &+ j
                 let o: Int
                 if let c = pairOut[key] { o = c } else {
-                    o = outputIndex(resultMetric(lhs[k].labels, rhs[j].labels, matching: matching, names: names, dropName: dropName))
+                    o = outputIndex(resultMetric(lhs[k].labels, rhs[j].labels, matching: matching, names: names, dropName: dropName), (delayed && dropsName) || lhs[k].dropName)
                     pairOut[key] = o
                 }
                 if matching.cardinality == .oneToOne {
@@ -273,7 +277,7 @@ extension Evaluator {
                         let key = Int.min / 2 + j
                         let o: Int
                         if let c = pairOut[key] { o = c } else {
-                            o = outputIndex(matchLabels(rhs[j].labels, on: matching.on, names: names))
+                            o = outputIndex(matchLabels(rhs[j].labels, on: matching.on, names: names), false)
                             pairOut[key] = o
                         }
                         try emit(o, i, t, v)

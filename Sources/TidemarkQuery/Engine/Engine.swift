@@ -137,14 +137,16 @@ public final class Engine: Sendable {
         case .scalar(let a):
             if !isRange { return .scalar(t: start, v: a.first ?? .nan) }
             return .matrix([RangeSeries(labels: .empty, samples: a.enumerated().map { Sample(ev.time($0.offset), $0.element) })])
-        case .vector(let m):
+        case .vector(let m0):
+            let m = try cleanupNames(m0)
             if !isRange {
                 return .vector(m.compactMap { s in s.points.first.map { VectorSample(labels: s.labels, t: start, v: $0.v) } })
             }
             var out = m.filter { !$0.points.isEmpty }.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
             out.sort { $0.labels < $1.labels }
             return .matrix(out)
-        case .range(let m):
+        case .range(let m0):
+            let m = try cleanupNames(m0)
             if isRange { throw QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector") }
             var out = m.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
             out.sort { $0.labels < $1.labels }

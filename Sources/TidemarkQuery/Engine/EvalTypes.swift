@@ -11,6 +11,8 @@ struct FPoint: Sendable {
 struct EvalSeries: Sendable {
     var labels: Labels
     var points: [FPoint]
+    /// With delayed name removal: `__name__` is to be removed from the result.
+    var dropName: Bool = false
 }
 
 typealias EvalMatrix = [EvalSeries]
@@ -101,15 +103,16 @@ struct MatrixBuilder {
     var series: [EvalSeries] = []
 
     @inline(__always)
-    mutating func add(_ labels: Labels, _ t: Int64, _ v: Double) throws {
+    mutating func add(_ labels: Labels, _ t: Int64, _ v: Double, dropName: Bool = false) throws {
         if let i = index[labels] {
             if let last = series[i].points.last, last.t == t {
                 throw QueryError.exec("vector cannot contain metrics with the same labelset")
             }
             series[i].points.append(FPoint(t: t, v: v))
+            if dropName { series[i].dropName = true }
         } else {
             index[labels] = series.count
-            series.append(EvalSeries(labels: labels, points: [FPoint(t: t, v: v)]))
+            series.append(EvalSeries(labels: labels, points: [FPoint(t: t, v: v)], dropName: dropName))
         }
     }
 
@@ -128,6 +131,7 @@ struct MatrixBuilder {
                 else { throw QueryError.exec("vector cannot contain metrics with the same labelset") }
             }
             series[i].points = merged
+            if s.dropName { series[i].dropName = true }
         } else {
             index[s.labels] = series.count
             series.append(s)
@@ -142,6 +146,32 @@ extension Labels {
         guard contains(where: { $0.name == metricNameLabel || $0.name == "__type__" || $0.name == "__unit__" }) else { return self }
         return removing([metricNameLabel, "__type__", "__unit__"])
     }
+}
+
+extension Evaluator {
+    /// Labels and drop flag of a series whose operation drops `__name__`: removed now, or
+    /// only marked with delayed name removal.
+    @inline(__always)
+    func dropped(_ l: Labels, _ flag: Bool) -> (Labels, Bool) {
+        ctx.options.delayedNameRemoval ? (l, true) : (l.droppingName, flag)
+    }
+
+    /// A series after an operation that drops `__name__`.
+    @inline(__always)
+    func droppingName(_ s: EvalSeries, points: [FPoint]) -> EvalSeries {
+        let (l, f) = dropped(s.labels, s.dropName)
+        return EvalSeries(labels: l, points: points, dropName: f)
+    }
+}
+
+/// Removes `__name__` from marked series (end of a query with delayed name removal);
+/// series that then share a label set are merged, failing where both have a point at
+/// the same time.
+func cleanupNames(_ m: EvalMatrix) throws -> EvalMatrix {
+    guard m.contains(where: \.dropName) else { return m }
+    var b = MatrixBuilder()
+    for s in m { try b.addSeries(s.dropName ? EvalSeries(labels: s.labels.droppingName, points: s.points) : s) }
+    return b.series.map { EvalSeries(labels: $0.labels, points: $0.points) }
 }
 
 /// True if two series of the matrix share a label set.

@@ -60,7 +60,7 @@ struct Evaluator {
             case .vector(let m):
                 var b = MatrixBuilder()
                 for s in m {
-                    try b.addSeries(EvalSeries(labels: s.labels.droppingName, points: s.points.map { FPoint(t: $0.t, v: -$0.v) }))
+                    try b.addSeries(droppingName(s, points: s.points.map { FPoint(t: $0.t, v: -$0.v) }))
                 }
                 return .vector(b.series)
             default:
@@ -156,7 +156,7 @@ struct Evaluator {
     /// The input of a function over a range vector: series (time-ordered arrays without
     /// staleness markers) and how to place each step's window on them.
     struct RangeInput {
-        var series: [(labels: Labels, ts: [Int64], vs: [Double])]
+        var series: [(labels: Labels, ts: [Int64], vs: [Double], dropName: Bool)]
         var range: Int64
         var offset: Int64
         var at: Int64?
@@ -171,7 +171,7 @@ struct Evaluator {
             return try rangeInput(p.expr, position: position)
         case .matrixSelector(let ms):
             let vs = ms.selector
-            let series = stored(vs).map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs) }
+            let series = stored(vs).map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, dropName: false) }
             return RangeInput(series: series, range: ms.range, offset: vs.offset, at: atTime(vs.at), selector: vs, position: ms.position)
         case .subquery(let sq):
             let at = atTime(sq.at)
@@ -192,7 +192,7 @@ struct Evaluator {
                 case let v: throw QueryError.exec("subquery is only allowed on instant vector, got \(v.typeName)", sq.position)
                 }
             }
-            let series = m.map { s in (labels: s.labels, ts: s.points.map(\.t), vs: s.points.map(\.v)) }
+            let series = m.map { s in (labels: s.labels, ts: s.points.map(\.t), vs: s.points.map(\.v), dropName: s.dropName) }
             return RangeInput(series: series, range: sq.range, offset: sq.offset, at: at, selector: nil, position: sq.position)
         default:
             throw QueryError.exec("expected type range vector, got \(e)", position)
@@ -233,7 +233,7 @@ struct Evaluator {
             let lo = upperBound(s.ts, ref - input.range)
             let hi = upperBound(s.ts, ref)
             if hi > lo {
-                out.append(EvalSeries(labels: s.labels, points: (lo..<hi).map { FPoint(t: s.ts[$0], v: s.vs[$0]) }))
+                out.append(EvalSeries(labels: s.labels, points: (lo..<hi).map { FPoint(t: s.ts[$0], v: s.vs[$0]) }, dropName: s.dropName))
             }
         }
         return out

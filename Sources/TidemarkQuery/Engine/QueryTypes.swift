@@ -10,6 +10,11 @@ public struct EngineOptions: Sendable {
     public var timeoutSeconds: Double = 120
     /// Step of subqueries written without one (`x[5m:]`), in ms.
     public var noStepSubqueryInterval: Int64 = 60_000
+    /// Prometheus's `promql-delayed-name-removal` feature (off by default, as in Prometheus 3;
+    /// its upstream test scripts run with it on): operations that drop `__name__` only mark
+    /// the series, and names are removed when the query's result is produced, so
+    /// `label_replace` can still read them and `sum by (__name__)` sees them.
+    public var delayedNameRemoval: Bool = false
 
     public init() {}
 }

@@ -305,3 +305,28 @@ import TidemarkStorage
         #expect(f.error("sum_over_time(m[10m])", at: 900_000)?.kind == .tooManySamples)
     }
 }
+
+@Suite struct EngineNameRemovalTests {
+    func fixture(delayed: Bool) throws -> EngineFixture {
+        var o = EngineOptions()
+        o.delayedNameRemoval = delayed
+        return try EngineFixture([
+            (["__name__": "a_total", "env": "1"], every(60_000, (0...10).map { Double($0) * 12 })),
+            (["__name__": "b_total", "env": "1"], every(60_000, (0...10).map { Double($0) * 12 })),
+        ], options: o)
+    }
+
+    @Test func immediateRemovalMakesRateOverTwoNamesCollide() throws {
+        let f = try fixture(delayed: false)
+        #expect(f.error("rate({env=\"1\"}[10m])", at: 600_000)?.message == "vector cannot contain metrics with the same labelset")
+    }
+
+    @Test func delayedRemovalLetsLabelReplaceReadTheName() throws {
+        let f = try fixture(delayed: true)
+        let v = try f.vector("label_replace(rate({env=\"1\"}[10m]), \"my_name\", \"rate_$1\", \"__name__\", \"(.+)\")", at: 600_000)
+        #expect(v.keys.sorted() == ["{env=\"1\", my_name=\"rate_a_total\"}", "{env=\"1\", my_name=\"rate_b_total\"}"])
+        #expect(close(try f.vector("sum by (env) (rate({env=\"1\"}[10m]))", at: 600_000)["{env=\"1\"}"], 0.4))
+        #expect(f.error("sum by (__name__) (rate({env=\"1\"}[10m]))", at: 600_000) != nil)
+        #expect(try f.vector("sum by (__name__, env) (a_total)", at: 600_000) == ["a_total{env=\"1\"}": 120])
+    }
+}

@@ -129,6 +129,8 @@ extension Evaluator {
         var groupIndex: [Labels: Int] = [:]
         var groups: [Labels] = []
         var seriesGroup = [Int](repeating: 0, count: m.count)
+        // With delayed name removal, a group keeping `__name__` drops it if any member does.
+        var groupDrop: [Bool] = []
         for (k, s) in m.enumerated() {
             let gl = groupLabels(s.labels, a, names)
             if let g = groupIndex[gl] {
@@ -137,11 +139,17 @@ extension Evaluator {
                 groupIndex[gl] = groups.count
                 seriesGroup[k] = groups.count
                 groups.append(gl)
+                groupDrop.append(false)
             }
+            if s.dropName && gl.metricName != nil { groupDrop[seriesGroup[k]] = true }
         }
         switch a.op {
         case .sum, .avg, .count, .group, .min, .max, .stddev, .stdvar:
-            return .vector(try denseAggregate(a.op, m, groups, seriesGroup))
+            var out = try denseAggregate(a.op, m, groups, seriesGroup)
+            if groupDrop.contains(true) {
+                for i in out.indices where groupDrop[groupIndex[out[i].labels]!] { out[i].dropName = true }
+            }
+            return .vector(out)
         default:
             return .vector(try stepAggregate(a, m, groups, seriesGroup, param, stringParam))
         }
@@ -266,13 +274,13 @@ extension Evaluator {
                         if xv != yv && !xv.isNaN { return top ? xv > yv : xv < yv }
                         return x.offset < y.offset
                     }
-                    for e in sorted.prefix(k) { try b.add(m[e.element.0].labels, t, e.element.1) }
+                    for e in sorted.prefix(k) { try b.add(m[e.element.0].labels, t, e.element.1, dropName: m[e.element.0].dropName) }
                 case .limitk:
-                    for e in mem.prefix(k) { try b.add(m[e.0].labels, t, e.1) }
+                    for e in mem.prefix(k) { try b.add(m[e.0].labels, t, e.1, dropName: m[e.0].dropName) }
                 case .limit_ratio:
                     for (sk, v) in mem {
                         let r = Double(hashes[sk]) / Double(UInt64.max)
-                        if (p >= 0 && r < p) || (p < 0 && r >= 1 + p) { try b.add(m[sk].labels, t, v) }
+                        if (p >= 0 && r < p) || (p < 0 && r >= 1 + p) { try b.add(m[sk].labels, t, v, dropName: m[sk].dropName) }
                     }
                 case .quantile:
                     var vals = mem.map(\.1)

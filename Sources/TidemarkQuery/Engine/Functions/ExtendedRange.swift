@@ -70,9 +70,12 @@ extension Evaluator {
                 _ = i
                 pts.append(FPoint(t: t, v: v))
             }
-            if !pts.isEmpty { out.append(EvalSeries(labels: s.labels.droppingName, points: pts)) }
+            if !pts.isEmpty {
+                let (l, f) = dropped(s.labels, s.dropName)
+                out.append(EvalSeries(labels: l, points: pts, dropName: f))
+            }
         }
-        if containsSameLabelset(out) {
+        if !ctx.options.delayedNameRemoval && containsSameLabelset(out) {
             throw QueryError.exec("vector cannot contain metrics with the same labelset", c.position)
         }
         return .vector(out)

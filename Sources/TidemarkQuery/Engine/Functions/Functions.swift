@@ -59,7 +59,7 @@ extension Evaluator {
                 if let v = f(p.v, stepIndex(p.t)) { pts.append(FPoint(t: p.t, v: v)) }
             }
             if pts.isEmpty { continue }
-            if dropName { try b.addSeries(EvalSeries(labels: s.labels.droppingName, points: pts)) } else { b.series.append(EvalSeries(labels: s.labels, points: pts)) }
+            if dropName { try b.addSeries(droppingName(s, points: pts)) } else { b.series.append(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName)) }
         }
         return b.series
     }
@@ -115,7 +115,7 @@ extension Evaluator {
             let m = try evalVector(a)
             var b = MatrixBuilder()
             for s in m {
-                try b.addSeries(EvalSeries(labels: s.labels.droppingName, points: s.points.map { FPoint(t: $0.t, v: Double($0.t) / 1000) }))
+                try b.addSeries(droppingName(s, points: s.points.map { FPoint(t: $0.t, v: Double($0.t) / 1000) }))
             }
             return .vector(b.series)
         case "round":

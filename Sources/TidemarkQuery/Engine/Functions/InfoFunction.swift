@@ -81,7 +81,7 @@ extension Evaluator {
                     for (n, v) in add { ls.append(Label(n, v.1)) }
                     labels = Labels(ls)
                 }
-                try b.add(labels, p.t, p.v)
+                try b.add(labels, p.t, p.v, dropName: s.dropName)
             }
         }
         return b.series

@@ -85,7 +85,7 @@ extension Evaluator {
                 cache[v] = replaced
             }
             let labels = replaced.map { s.labels.setting(dst, to: $0) } ?? s.labels
-            try b.addSeries(EvalSeries(labels: labels, points: s.points))
+            try b.addSeries(EvalSeries(labels: labels, points: s.points, dropName: s.dropName && !(dst == metricNameLabel && replaced != nil)))
         }
         return b.series
     }
@@ -102,7 +102,7 @@ extension Evaluator {
         var b = MatrixBuilder()
         for s in m {
             let joined = srcs.map { s.labels[$0] ?? "" }.joined(separator: sep)
-            try b.addSeries(EvalSeries(labels: s.labels.setting(dst, to: joined), points: s.points))
+            try b.addSeries(EvalSeries(labels: s.labels.setting(dst, to: joined), points: s.points, dropName: s.dropName && dst != metricNameLabel))
         }
         return b.series
     }
@@ -148,7 +148,7 @@ extension Evaluator {
             } else {
                 groupIndex[key] = groups.count
                 seriesGroup[k] = groups.count
-                groups.append(key.droppingName)
+                groups.append(ctx.options.delayedNameRemoval ? key : key.droppingName)
                 groupName.append(s.labels.metricName ?? "")
             }
         }
@@ -169,7 +169,7 @@ extension Evaluator {
             for (k, v) in steps[i] where seriesGroup[k] >= 0 { buckets[seriesGroup[k]].append((upper[k], v)) }
             for g in buckets.indices where !buckets[g].isEmpty {
                 if let (lo, hi) = lowerUpper {
-                    try b.add(groups[g], time(i), bucketFraction(lo[i], hi[i], &buckets[g]))
+                    try b.add(groups[g], time(i), bucketFraction(lo[i], hi[i], &buckets[g]), dropName: true)
                     continue
                 }
                 for (qi, q) in qs.enumerated() {
@@ -185,7 +185,7 @@ extension Evaluator {
                         ctx.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \(LabelNames.quote(groupName[g]))" + Evaluator.posSuffix(c.args[vectorArg].position))
                     }
                     let labels = qLabel.isEmpty ? groups[g] : groups[g].setting(qLabel, to: qv.isNaN ? "NaN" : qv.isInfinite ? (qv > 0 ? "+Inf" : "-Inf") : "\(qv)")
-                    try b.add(labels, time(i), v)
+                    try b.add(labels, time(i), v, dropName: true)
                 }
             }
         }

@@ -265,7 +265,12 @@ extension Evaluator {
                !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket")) {
                 ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
             }
-            out.append(EvalSeries(labels: keep ? s.labels : s.labels.droppingName, points: pts))
+            if keep {
+                out.append(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName))
+            } else {
+                let (l, f) = dropped(s.labels, s.dropName)
+                out.append(EvalSeries(labels: l, points: pts, dropName: f))
+            }
         }
         if c.function == "quantile_over_time" {
             for q in scalars.first ?? [] where q.isNaN || q < 0 || q > 1 {
@@ -274,7 +279,7 @@ extension Evaluator {
             }
         }
         try ctx.hold(held / max(numSteps, 1))
-        if !keep && containsSameLabelset(out) {
+        if !keep && !ctx.options.delayedNameRemoval && containsSameLabelset(out) {
             throw QueryError.exec("vector cannot contain metrics with the same labelset", c.position)
         }
         return .vector(out)
