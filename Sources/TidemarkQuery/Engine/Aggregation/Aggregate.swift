@@ -161,12 +161,13 @@ extension Evaluator {
         var c = 0.0
         var mean = 0.0
         var count = 0.0
-        var acc = MeanAccumulator()
     }
 
     func denseAggregate(_ op: AggregateOperator, _ m: EvalMatrix, _ groups: [Labels], _ seriesGroup: [Int]) throws -> EvalMatrix {
         let n = numSteps
         var st = [AggState](repeating: AggState(), count: groups.count * n)
+        // Means only for avg (keeps the per-cell state small for the other operators).
+        var acc = [MeanAccumulator](repeating: MeanAccumulator(), count: op == .avg ? groups.count * n : 0)
         for (k, s) in m.enumerated() {
             try ctx.check()
             let base = seriesGroup[k] * n
@@ -179,7 +180,7 @@ extension Evaluator {
                     st[idx].value = v
                     st[idx].mean = v
                     switch op {
-                    case .avg: st[idx].acc.add(v)
+                    case .avg: acc[idx].add(v)
                     case .stddev, .stdvar: st[idx].value = (v.isNaN || v.isInfinite) ? .nan : 0
                     case .group: st[idx].value = 1
                     default: break
@@ -189,7 +190,7 @@ extension Evaluator {
                 st[idx].count += 1
                 switch op {
                 case .sum: (st[idx].value, st[idx].c) = kahanSumInc(v, st[idx].value, st[idx].c)
-                case .avg: st[idx].acc.add(v)
+                case .avg: acc[idx].add(v)
                 case .max: if st[idx].value < v || st[idx].value.isNaN { st[idx].value = v }
                 case .min: if st[idx].value > v || st[idx].value.isNaN { st[idx].value = v }
                 case .stddev, .stdvar:
@@ -210,7 +211,7 @@ extension Evaluator {
                 let v: Double
                 switch op {
                 case .sum: v = s.value + s.c
-                case .avg: v = s.acc.value
+                case .avg: v = acc[g * n + i].value
                 case .count: v = s.count
                 case .stdvar: v = s.value / s.count
                 case .stddev: v = (s.value / s.count).squareRoot()
