@@ -15,11 +15,34 @@ func infoSelector(_ c: Call) -> VectorSelector {
     vs.offset = 0
     vs.at = nil
     vs.modifier = nil
-    if let base = c.args.first?.unwrapped, case .vectorSelector(let b) = base {
-        vs.offset = b.offset
-        vs.at = b.at
+    if let base = c.args.first, let (at, offset) = selectorTiming(base) {
+        vs.offset = offset
+        vs.at = at
     }
     return vs
+}
+
+/// The `@` and total offset that apply to the first selector of `e` (an inner `@` wins over
+/// everything outside it; offsets add up along the path).
+func selectorTiming(_ e: Expr) -> (AtModifier?, Int64)? {
+    func combine(_ at: AtModifier?, _ offset: Int64, _ inner: (AtModifier?, Int64)?) -> (AtModifier?, Int64)? {
+        guard let (iat, ioff) = inner else { return nil }
+        if iat != nil { return (iat, ioff) }
+        return (at, offset + ioff)
+    }
+    switch e {
+    case .vectorSelector(let v): return (v.at, v.offset)
+    case .matrixSelector(let m): return (m.selector.at, m.selector.offset)
+    case .subquery(let s): return combine(s.at, s.offset, selectorTiming(s.expr))
+    case .paren(let p): return selectorTiming(p.expr)
+    case .unary(let u): return selectorTiming(u.expr)
+    case .binary(let b): return selectorTiming(b.lhs) ?? selectorTiming(b.rhs)
+    case .aggregate(let a): return selectorTiming(a.expr)
+    case .call(let c):
+        for arg in c.args { if let t = selectorTiming(arg) { return t } }
+        return nil
+    case .number, .string: return nil
+    }
 }
 
 extension Evaluator {
