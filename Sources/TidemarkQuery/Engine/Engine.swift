@@ -80,12 +80,12 @@ public final class Engine: Sendable {
         }
     }
 
-    func fetch(_ plan: QueryPlan, _ ctx: QueryContext) throws -> [String: [StoredSeries]] {
+    func fetch(_ plan: QueryPlan, _ ctx: QueryContext) throws -> [String: [FetchedRange]] {
         let q = storage.querier()
-        var out: [String: [StoredSeries]] = [:]
+        var out: [String: [FetchedRange]] = [:]
         var total = 0
         for f in plan.fetches {
-            guard f.mint <= f.maxt else { out[f.key] = []; continue }
+            guard f.mint <= f.maxt else { continue }
             let series = try q.select(f.matchers, mint: f.mint, maxt: f.maxt)
             var decoded: [StoredSeries] = []
             decoded.reserveCapacity(series.count)
@@ -123,7 +123,7 @@ public final class Engine: Sendable {
                 }
             }
             ctx.stats.seriesRead += decoded.count
-            out[f.key] = decoded
+            out[f.key, default: []].append(FetchedRange(mint: f.mint, maxt: f.maxt, series: decoded))
         }
         ctx.stats.samplesRead = total
         return out

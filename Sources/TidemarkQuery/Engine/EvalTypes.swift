@@ -33,6 +33,13 @@ let staleNaNBits: UInt64 = 0x7ff0_0000_0000_0002
 @inline(__always)
 func isStaleNaN(_ v: Double) -> Bool { v.bitPattern == staleNaNBits }
 
+/// The series of one storage select and the range it covers.
+struct FetchedRange: Sendable {
+    let mint: Int64
+    let maxt: Int64
+    let series: [StoredSeries]
+}
+
 /// The value of an evaluated node over all steps.
 enum EvalValue {
     /// An instant vector at every step (points carry step timestamps).
@@ -55,7 +62,7 @@ enum EvalValue {
 
 /// State shared by the evaluators of one query (subqueries get their own evaluator).
 final class QueryContext {
-    let data: [String: [StoredSeries]]
+    let data: [String: [FetchedRange]]
     let options: EngineOptions
     let queryStart: Int64
     let queryEnd: Int64
@@ -67,7 +74,7 @@ final class QueryContext {
     var stats = QueryStats()
     var checkCounter = 0
 
-    init(data: [String: [StoredSeries]], options: EngineOptions, queryStart: Int64, queryEnd: Int64, began: Date) {
+    init(data: [String: [FetchedRange]], options: EngineOptions, queryStart: Int64, queryEnd: Int64, began: Date) {
         self.data = data
         self.options = options
         self.queryStart = queryStart

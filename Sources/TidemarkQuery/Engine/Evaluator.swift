@@ -98,15 +98,30 @@ struct Evaluator {
 
     // MARK: selectors
 
-    func stored(_ vs: VectorSelector) -> [StoredSeries] {
-        ctx.data[selectorKey(vs.matchers)] ?? []
+    /// The fetched series of a selector whose samples in [mint, maxt] are needed.
+    func stored(_ vs: VectorSelector, mint: Int64, maxt: Int64) -> [StoredSeries] {
+        guard let ranges = ctx.data[selectorKey(vs.matchers)] else { return [] }
+        if let r = ranges.first(where: { $0.mint <= mint && $0.maxt >= maxt }) { return r.series }
+        return ranges.max { ($0.maxt - $0.mint) < ($1.maxt - $1.mint) }?.series ?? []
+    }
+
+    /// Reference times [lo, hi] of a selector over this evaluator's steps.
+    func refRange(offset: Int64, at: Int64?) -> (Int64, Int64) {
+        if let a = at { return (a - offset, a - offset) }
+        return (start - offset, end - offset)
+    }
+
+    func storedInstant(_ vs: VectorSelector) -> [StoredSeries] {
+        let (lo, hi) = refRange(offset: vs.offset, at: atTime(vs.at))
+        let lb = ctx.options.lookbackDelta
+        return stored(vs, mint: lo - lb + 1, maxt: hi + (vs.modifier == .smoothed ? lb : 0))
     }
 
     /// An instant selector at every step: the newest sample in (ref − lookback, ref],
     /// unless it is a staleness marker. With `sampleTimes`, the value is the sample's
     /// timestamp in seconds (for `timestamp()`).
     func evalVectorSelector(_ vs: VectorSelector, sampleTimes: Bool) throws -> EvalMatrix {
-        let series = stored(vs)
+        let series = storedInstant(vs)
         let at = atTime(vs.at)
         let off = vs.offset
         let lb = ctx.options.lookbackDelta
@@ -171,7 +186,10 @@ struct Evaluator {
             return try rangeInput(p.expr, position: position)
         case .matrixSelector(let ms):
             let vs = ms.selector
-            let series = stored(vs).map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, dropName: false) }
+            let (lo, hi) = refRange(offset: vs.offset, at: atTime(vs.at))
+            let lb = ctx.options.lookbackDelta
+            let need = stored(vs, mint: lo - ms.range + 1 - (vs.modifier != nil ? lb : 0), maxt: hi + (vs.modifier == .smoothed ? lb : 0))
+            let series = need.map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, dropName: false) }
             return RangeInput(series: series, range: ms.range, offset: vs.offset, at: atTime(vs.at), selector: vs, position: ms.position)
         case .subquery(let sq):
             let at = atTime(sq.at)

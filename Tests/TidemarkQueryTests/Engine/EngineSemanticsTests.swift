@@ -281,14 +281,24 @@ import TidemarkStorage
 @Suite struct EnginePlannerTests {
     @Test func identicalSelectorsAreFetchedOnceWithTheUnionRange() throws {
         let f = try EngineFixture([(["__name__": "m"], [(0, 1)])])
-        let e = try PromQL.parse("rate(m[5m]) + m offset 1h + max_over_time(m[10m:1m])")
+        let e = try PromQL.parse("rate(m[5m]) + m offset 5m + max_over_time(m[10m:1m])")
         let plan = f.engine.explain(e, start: 3_600_000, end: 3_600_000, step: 0)
         #expect(plan.contains("storage selects (1)"))
         #expect(plan.contains("shared by 3 selectors"))
-        // Lookback 5m before (1h - 1h): mint = -300000 + 1. The subquery starts at the first 1m
-        // step after 3600000 - 10m, minus the 5m lookback.
-        #expect(plan.contains("[-299999, 3600000]"))
+        // The subquery's first step is the first 1m multiple after 3600000 - 10m (3060000);
+        // its selector looks back 5m from there (left-open): mint = 2760001.
+        #expect(plan.contains("[2760001, 3600000]"))
         #expect(plan.contains("subquery [10m:1m] evaluates inner over [3060000, 3600000] step 1m"))
+    }
+
+    @Test func farApartRangesOfOneSelectorAreFetchedSeparately() throws {
+        let f = try EngineFixture([(["__name__": "m"], every(60_000, (0..<200).map(Double.init)))])
+        let e = try PromQL.parse("m @ 600 + m")
+        let plan = f.engine.explain(e, start: 10_000_000, end: 10_000_000, step: 0)
+        #expect(plan.contains("storage selects (2)"))
+        #expect(try f.vector("m @ 600 + m", at: 10_000_000) == ["{}": 10 + 166])
+        // Only the two lookback windows are read, not the 10000 s between them.
+        #expect(try f.instant("m @ 600 + m", at: 10_000_000).stats.samplesRead == 10)
     }
 
     @Test func statsCountSamplesRead() throws {
@@ -328,5 +338,15 @@ import TidemarkStorage
         #expect(close(try f.vector("sum by (env) (rate({env=\"1\"}[10m]))", at: 600_000)["{env=\"1\"}"], 0.4))
         #expect(f.error("sum by (__name__) (rate({env=\"1\"}[10m]))", at: 600_000) != nil)
         #expect(try f.vector("sum by (__name__, env) (a_total)", at: 600_000) == ["a_total{env=\"1\"}": 120])
+    }
+}
+
+@Suite struct EngineExplainTests {
+    @Test func explainListsSelectsAndTree() throws {
+        let f = try EngineFixture([(["__name__": "x", "job": "a"], [(0, 1)])])
+        let plan = f.engine.explain(try PromQL.parse("sum by (job) (rate(x[5m])) / on(job) group_left count by (job) (x offset 1m)"), start: 0, end: 3_600_000, step: 60_000)
+        #expect(plan.hasPrefix("range query [0, 3600000] step 1m"))
+        #expect(plan.contains("aggregate sum by (job)"))
+        #expect(plan.contains("binary / on(job) group_left()"))
     }
 }

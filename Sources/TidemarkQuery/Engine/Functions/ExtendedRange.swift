@@ -87,7 +87,7 @@ extension Evaluator {
         let at = atTime(vs.at)
         let lb = ctx.options.lookbackDelta
         var out: EvalMatrix = []
-        for s in stored(vs) {
+        for s in storedInstant(vs) {
             try ctx.check()
             let ts = s.rts, vals = s.rvs, n = ts.count
             var pts: [FPoint] = []

@@ -14,7 +14,8 @@ struct SelectorFetch: Sendable {
 /// What the planner derives from an AST before evaluation.
 struct QueryPlan: Sendable {
     var fetches: [SelectorFetch] = []
-    var fetchIndex: [String: Int] = [:]
+    /// Fetches by selector key (several when the ranges needed lie far apart, e.g. `x @ 0 + x`).
+    var fetchIndex: [String: [Int]] = [:]
     /// The expression tree, one line per node, with the time range each node is evaluated over.
     var lines: [String] = []
 }
@@ -66,14 +67,16 @@ struct Planner {
 
     mutating func addFetch(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> Int {
         let key = selectorKey(matchers)
-        if let i = plan.fetchIndex[key] {
+        // Share a fetch when the ranges overlap or nearly touch; far-apart ranges get their own.
+        let slack = options.lookbackDelta
+        for i in plan.fetchIndex[key] ?? [] where mint <= plan.fetches[i].maxt + slack && maxt >= plan.fetches[i].mint - slack {
             plan.fetches[i].mint = min(plan.fetches[i].mint, mint)
             plan.fetches[i].maxt = max(plan.fetches[i].maxt, maxt)
             plan.fetches[i].uses += 1
             return i
         }
         plan.fetches.append(SelectorFetch(key: key, matchers: matchers, mint: mint, maxt: maxt, uses: 1))
-        plan.fetchIndex[key] = plan.fetches.count - 1
+        plan.fetchIndex[key, default: []].append(plan.fetches.count - 1)
         return plan.fetches.count - 1
     }
 
