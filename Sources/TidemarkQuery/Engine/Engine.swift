@@ -3,6 +3,23 @@ import TidemarkStorage
 
 /// The PromQL evaluator: plans an expression's storage reads, fetches each distinct
 /// selector once, and evaluates with Prometheus 3 semantics.
+///
+/// How a query runs:
+/// 1. `DurationResolver` replaces query-dependent durations (`step()`, `range()`) by constants.
+/// 2. `Planner` walks the AST with the window each node is evaluated over (subqueries get
+///    their own aligned window) and derives each selector's storage range: lookback or range
+///    width, offset and `@` folded in. Selectors with the same matchers share one select when
+///    their ranges overlap (`explain` prints the plan).
+/// 3. `fetch` decodes each select once into arrays (staleness markers kept for instant
+///    selectors, filtered for range selectors).
+/// 4. `Evaluator` evaluates every node for all steps at once, as Prometheus's range
+///    evaluation does: instant vectors are matrices with one point per step, scalars one
+///    value per step; range-vector functions slide a left-open window over the arrays.
+///    An instant query is the one-step case.
+///
+/// Deviations from Prometheus: no native histograms (float samples only); the sample limit
+/// counts samples decoded plus the points each node holds rather than Prometheus's exact
+/// peak accounting; delayed `__name__` removal is an option (`EngineOptions.delayedNameRemoval`).
 public final class Engine: Sendable {
     let storage: any Queryable
     public let options: EngineOptions
