@@ -1,7 +1,8 @@
 import TidemarkStorage
 
 /// Runs script cases on Tidemark's own parser and engine, with the settings the upstream
-/// scripts assume: lookback 5m, at most 10,000 samples per query, 1m default subquery step.
+/// scripts assume: lookback 5m, at most 10,000 samples per query, 1m default subquery
+/// step, delayed `__name__` removal on.
 public struct TidemarkScriptBackend: PromQLScriptBackend {
     public let engine: Engine
 
@@ -10,6 +11,7 @@ public struct TidemarkScriptBackend: PromQLScriptBackend {
         o.lookbackDelta = 300_000
         o.maxSamples = 10_000
         o.noStepSubqueryInterval = 60_000
+        o.delayedNameRemoval = true
         return o
     }
 
