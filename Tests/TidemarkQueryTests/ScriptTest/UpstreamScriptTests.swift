@@ -42,6 +42,9 @@ import TidemarkStorage
             let issues = r.issues.isEmpty ? "" : "  issues: \(r.issues.prefix(3).joined(separator: "; "))"
             print("upstream \(f): \(r.passed) passed, \(r.failed) failed, \(r.nativeHistogram) native histogram\(issues)")
         }
+        for c in reports.flatMap(\.cases).filter({ $0.failureMessage != nil }).prefix(40) {
+            print("upstream failing: \((c.file as NSString).lastPathComponent):\(c.line): \(c.query): \(c.failureMessage!.prefix(200))")
+        }
         let totals = PromQLScriptRunner.Totals(reports)
         let nonExperimental = reports.filter { !PromQLScriptRunner.experimentalFiles.contains(($0.file as NSString).lastPathComponent) }
         let stable = PromQLScriptRunner.Totals(nonExperimental)
