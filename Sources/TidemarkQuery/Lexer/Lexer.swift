@@ -174,8 +174,8 @@ public struct Lexer {
                 i = end
                 emit(kind, start, i, number: value)
             default:
-                if Lexer.isIdentStart(c) || c == UInt8(ascii: ":") {
-                    let allowColon = bracketDepth == 0 && braceOpen == nil
+                let allowColon = bracketDepth == 0 && braceOpen == nil
+                if Lexer.isIdentStart(c) || (c == UInt8(ascii: ":") && allowColon) {
                     while i < n && (Lexer.isIdentChar(bytes[i]) || (allowColon && bytes[i] == UInt8(ascii: ":"))) { i += 1 }
                     let word = text(start, i)
                     switch word.lowercased() {

@@ -91,6 +91,7 @@ import Testing
             ("foo ! bar", "1:5: parse error: unexpected character after '!': ' '"),
             ("foo $ bar", "1:5: parse error: unexpected character: '$'"),
             ("\"abc", "1:1: parse error: unterminated quoted string"),
+            ("foo{a:b=\"c\"}", "1:6: parse error: unexpected character inside braces: ':'"),
         ]
         for (input, message) in cases {
             do {
