@@ -14,5 +14,9 @@ let package = Package(
             name: "FuzzChunkDecoder",
             dependencies: [.product(name: "TidemarkEncoding", package: "tidemark")]
         ),
+        .executableTarget(
+            name: "FuzzPromQLParser",
+            dependencies: [.product(name: "TidemarkQuery", package: "tidemark")]
+        ),
     ]
 )
