@@ -180,6 +180,10 @@ extension Evaluator {
             if case .vectorSelector(let vs) = a { labels = absentLabels(vs.matchers) }
             let pts = (0..<numSteps).filter { !present[$0] }.map { FPoint(t: time($0), v: 1) }
             return .vector(pts.isEmpty ? [] : [EvalSeries(labels: labels, points: pts)])
+        case "histogram_avg", "histogram_count", "histogram_sum", "histogram_stddev", "histogram_stdvar":
+            // Native-histogram functions: float samples are ignored (Tidemark stores floats only).
+            _ = try evalVector(arg(c, 0))
+            return .vector([])
         case "info":
             return .vector(try evalInfo(c))
         case "histogram_quantile", "histogram_quantiles", "histogram_fraction":
