@@ -350,3 +350,34 @@ import TidemarkStorage
         #expect(plan.contains("binary / on(job) group_left()"))
     }
 }
+
+@Suite struct EngineASTTests {
+    @Test func handBuiltASTEvaluates() throws {
+        let f = try EngineFixture([
+            (["__name__": "req_total", "job": "a"], every(15_000, (0...20).map { Double($0) * 3 })),
+            (["__name__": "req_total", "job": "b"], every(15_000, (0...20).map { Double($0) * 6 })),
+        ])
+        let sel = VectorSelector(name: "req_total", matchers: [.equal(metricNameLabel, "req_total")])
+        let rate = Expr.call(Call(function: "rate", args: [.matrixSelector(MatrixSelector(selector: sel, range: 60_000))]))
+        let sum = Expr.aggregate(AggregateExpr(op: .sum, expr: rate))
+        let r = try f.engine.instantQuery(sum, at: 300_000)
+        guard case .vector(let v) = r.value else { Issue.record("not a vector"); return }
+        #expect(v.count == 1 && close(v[0].v, 0.6))
+        let scalar = Expr.binary(BinaryExpr(op: .mul, lhs: .number(NumberLiteral(2)), rhs: .number(NumberLiteral(3))))
+        #expect(try f.engine.instantQuery(scalar, at: 0).value == .scalar(t: 0, v: 6))
+        #expect(try f.engine.instantQuery(.string(StringLiteral("hi")), at: 5).value == .string(t: 5, v: "hi"))
+    }
+
+    @Test func timeoutIsReported() throws {
+        var o = EngineOptions()
+        o.timeoutSeconds = -1
+        let f = try EngineFixture([(["__name__": "m"], every(1000, Array(repeating: 1, count: 2000)))], options: o)
+        do {
+            _ = try f.range("sum_over_time(m[1m])", 0, 2_000_000, 1000)
+            Issue.record("expected a timeout")
+        } catch let e as QueryError {
+            #expect(e.kind == .timeout)
+            #expect(e.apiErrorType == "timeout")
+        }
+    }
+}

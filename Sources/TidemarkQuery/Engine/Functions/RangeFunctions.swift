@@ -250,6 +250,7 @@ extension Evaluator {
             try s.ts.withUnsafeBufferPointer { tsb in
                 try s.vs.withUnsafeBufferPointer { vsb in
                     try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
+                        try ctx.check()
                         var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
                         if scalars.count > 0 { a.p0 = scalars[0][i] }
                         if scalars.count > 1 { a.p1 = scalars[1][i] }
