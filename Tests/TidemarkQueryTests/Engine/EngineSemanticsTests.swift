@@ -381,3 +381,27 @@ import TidemarkStorage
         }
     }
 }
+
+@Suite struct EngineSlidingWindowTests {
+    @Test func slidingMinMaxMatchQuantileScan() throws {
+        var rng = SystemRandomNumberGenerator()
+        var samples: [(Int64, Double)] = []
+        var t: Int64 = 0
+        for i in 0..<600 {
+            t += Int64.random(in: 1_000...30_000, using: &rng)
+            let v: Double = i % 37 == 5 ? .nan : Double(Int.random(in: -50...50, using: &rng))
+            samples.append((t, v))
+        }
+        let f = try EngineFixture([(["__name__": "m"], samples), (["__name__": "n"], samples.filter { !$0.1.isNaN })])
+        func points(_ q: String) throws -> [Sample] {
+            guard case .matrix(let s) = try f.range(q, 0, t, 20_000).value else { return [] }
+            return s.first?.samples ?? []
+        }
+        let a = try points("max_over_time(m[2m])"), b = try points("quantile_over_time(1, m[2m])")
+        #expect(a.count == b.count && a.count > 100)
+        #expect(zip(a, b).allSatisfy { $0.timestamp == $1.timestamp && close($0.value, $1.value) })
+        let c = try points("min_over_time(n[3m])"), d = try points("quantile_over_time(0, n[3m])")
+        #expect(c.count == d.count && c.count > 100)
+        #expect(zip(c, d).allSatisfy { $0.timestamp == $1.timestamp && $0.value == $1.value })
+    }
+}

@@ -244,9 +244,40 @@ extension Evaluator {
         let counterCheck = c.function == "rate" || c.function == "increase"
         var out: EvalMatrix = []
         var held = 0
+        let slidingExtreme = input.at == nil && (c.function == "max_over_time" || c.function == "min_over_time")
+        let isMax = c.function == "max_over_time"
+        var deque: [Int] = []
         for s in input.series {
             try ctx.check()
             var pts: [FPoint] = []
+            if slidingExtreme {
+                // Monotonic deque over the sliding window: O(samples) instead of O(samples × window).
+                // NaNs never enter it; a window of NaNs only yields NaN (as the sequential scan does).
+                deque.removeAll(keepingCapacity: true)
+                var head = 0, pushed = 0
+                let vs = s.vs
+                try forEachWindow(s.ts, input) { _, t, lo, hi, _ in
+                    try ctx.check()
+                    if pushed < lo { pushed = lo }
+                    while pushed < hi {
+                        let v = vs[pushed]
+                        if !v.isNaN {
+                            while deque.count > head && (isMax ? vs[deque[deque.count - 1]] < v : vs[deque[deque.count - 1]] > v) { deque.removeLast() }
+                            deque.append(pushed)
+                        }
+                        pushed += 1
+                    }
+                    while head < deque.count && deque[head] < lo { head += 1 }
+                    if head > 1024 && head * 2 > deque.count { deque.removeFirst(head); head = 0 }
+                    held += hi - lo
+                    pts.append(FPoint(t: t, v: head < deque.count ? vs[deque[head]] : .nan))
+                }
+                if !pts.isEmpty {
+                    let (l, f) = dropped(s.labels, s.dropName)
+                    out.append(EvalSeries(labels: l, points: pts, dropName: f))
+                }
+                continue
+            }
             try s.ts.withUnsafeBufferPointer { tsb in
                 try s.vs.withUnsafeBufferPointer { vsb in
                     try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
