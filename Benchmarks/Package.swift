@@ -22,5 +22,39 @@ let package = Package(
             path: "Benchmarks/EncodingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                "StorageFixtures",
+                .product(name: "TidemarkEncoding", package: "tidemark"),
+                .product(name: "TidemarkStorage", package: "tidemark"),
+                .product(name: "TidemarkWorkloads", package: "tidemark"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Workload stream and scratch databases shared by StorageBenchmarks and StorageProfile.
+        .target(
+            name: "StorageFixtures",
+            dependencies: [
+                .product(name: "TidemarkStorage", package: "tidemark"),
+                .product(name: "TidemarkWorkloads", package: "tidemark"),
+            ],
+            path: "Support/StorageFixtures"
+        ),
+        // The same work as a plain executable for valgrind --tool=callgrind (not under
+        // Benchmarks/, so the benchmark plugin does not treat it as a suite):
+        //   swift build -c release --product StorageProfile
+        .executableTarget(
+            name: "StorageProfile",
+            dependencies: [
+                "StorageFixtures",
+                .product(name: "TidemarkEncoding", package: "tidemark"),
+                .product(name: "TidemarkStorage", package: "tidemark"),
+                .product(name: "TidemarkWorkloads", package: "tidemark"),
+            ],
+            path: "Profiling/StorageProfile"
+        ),
     ]
 )

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Instruction counts per sample (valgrind --tool=callgrind) for the storage hot paths:
+# appends by SeriesRef, chunk decode, and block select+iterate, using
+# Benchmarks/Profiling/StorageProfile. callgrind counts instructions, so the figures do
+# not depend on what else the machine is doing (this VM has no hardware counters for perf).
+#
+#   scripts/profile-storage.sh [OUT_DIR]        (default /tmp/tidemark-callgrind)
+#
+# valgrind 3.19 cannot read the DWARF 5 debug info Swift 6.3 emits, so the binary is
+# profiled from a copy with `strip --strip-debug` (function names stay; no line numbers).
+# Read the results with: callgrind_annotate [--inclusive=yes] OUT_DIR/<name>.out | less
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:-/tmp/tidemark-callgrind}
+mkdir -p "$OUT"
+(cd "$ROOT/Benchmarks" && swift build -c release --product StorageProfile)
+BIN_DIR=$(cd "$ROOT/Benchmarks" && swift build -c release --show-bin-path)
+cp "$BIN_DIR/StorageProfile" "$OUT/StorageProfile"
+strip --strip-debug "$OUT/StorageProfile"
+export LD_LIBRARY_PATH="$BIN_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+# profile NAME SAMPLES TOGGLE ARGS...: SAMPLES is how many samples the toggled part handles.
+profile() {
+    local name=$1 samples=$2 toggle=$3; shift 3
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/$name.out" --toggle-collect="$toggle" \
+        "$OUT/StorageProfile" "$@" > "$OUT/$name.log" 2>&1
+    local ir
+    ir=$(callgrind_annotate "$OUT/$name.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+    awk -v n="$name" -v ir="$ir" -v s="$samples" 'BEGIN { printf "%-28s %14d instructions / %9d samples = %6.1f per sample\n", n, ir, s, ir / s }'
+}
+
+# 300 commits of 1000 samples by SeriesRef (250 hosts, 10,250 series, WAL sync never).
+profile append-by-ref 300000 '*appendBatch*' append 300 1000
+# ChunkIterator over 240-sample chunks of 25 hosts × 719 scrapes, 3 times.
+profile chunk-decode 2210925 '*decodeAll*' decode 25 719 3
+# select {job="node"} on one block (25 hosts × 719 scrapes) and decode everything, 3 times.
+profile block-select-iterate 2210925 '*runQueries*' iterate block 25 719 3
+# The same on the head.
+profile head-select-iterate 2210925 '*runQueries*' iterate head 25 719 3
