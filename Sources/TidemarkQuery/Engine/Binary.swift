@@ -43,7 +43,7 @@ func isMetricDescriptor(_ name: String) -> Bool {
 func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
     var s = ""
     for lab in l {
-        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || isMetricDescriptor(lab.name))
+        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || lab.name == metricNameLabel)
         if keep {
             s += lab.name
             s.unicodeScalars.append("\u{FF}")
@@ -55,7 +55,7 @@ func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
 }
 
 func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
-    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || isMetricDescriptor($0.name)) })
+    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || $0.name == metricNameLabel) })
 }
 
 extension Evaluator {
