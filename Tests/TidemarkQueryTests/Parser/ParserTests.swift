@@ -270,6 +270,24 @@ enum AST {
         }
     }
 
+    @Test func annotatedErrorsPointAtTheOffendingText() {
+        let query = "x +\n  sum(rate(foo{\"é\"=}[5m]))"
+        do {
+            _ = try PromQL.parse(query)
+            Issue.record("parsed")
+        } catch {
+            // Column 21 counts bytes (é is two); the caret is padded by characters.
+            #expect(error.annotated(query) == "  sum(rate(foo{\"é\"=}[5m]))\n" + String(repeating: " ", count: 19) + "^\n"
+                    + "2:21: parse error: unexpected \"}\" in label matching, expected string")
+        }
+        do {
+            _ = try PromQL.parse("rate(foo)")
+            Issue.record("parsed")
+        } catch {
+            #expect(error.annotated("rate(foo)") == "rate(foo)\n     ^~~\n1:6: parse error: expected type range vector in call to function \"rate\", got instant vector")
+        }
+    }
+
     @Test func selectorRules() {
         expectError("{}", "1:1: parse error: vector selector must contain at least one non-empty matcher")
         expectError("{a=\"\"}", "1:1: parse error: vector selector must contain at least one non-empty matcher")
