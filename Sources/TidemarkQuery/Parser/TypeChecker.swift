@@ -49,7 +49,8 @@ struct TypeChecker {
         case .subquery(var s):
             let t = try check(&s.expr)
             if t != .vector {
-                throw error("subquery is only allowed on instant vector, got \(t)", s.position)
+                let goName = [ValueType.matrix: "matrix", .vector: "vector", .scalar: "scalar", .string: "string"][t]!
+                throw error("subquery is only allowed on instant vector, got \(goName) instead", s.position)
             }
             e = .subquery(s)
             return .matrix
