@@ -29,7 +29,7 @@ extension Evaluator {
             try ctx.check()
             var pts: [FPoint] = []
             let ts = s.ts, vs = s.vs, n = ts.count
-            forEachWindow(ts, input, includeEmpty: mod == .smoothed) { i, t, lo, hi, ref in
+            forEachWindow(ts, input, includeEmpty: mod == .smoothed) { _, t, lo, hi, ref in
                 let rangeStart = ref - input.range
                 // The newest sample at or before the window start, within the lookback delta.
                 let before: Int? = (lo > 0 && ts[lo - 1] > rangeStart - lb) ? lo - 1 : nil
@@ -67,7 +67,6 @@ extension Evaluator {
                     }
                     if c.function == "rate" { v /= Double(input.range) / 1000 }
                 }
-                _ = i
                 pts.append(FPoint(t: t, v: v))
             }
             if !pts.isEmpty {
