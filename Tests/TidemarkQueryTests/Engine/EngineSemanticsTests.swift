@@ -405,3 +405,22 @@ import TidemarkStorage
         #expect(zip(c, d).allSatisfy { $0.timestamp == $1.timestamp && $0.value == $1.value })
     }
 }
+
+@Suite struct EngineStalenessTests {
+    @Test func rangeWindowsSkipStaleMarkers() throws {
+        let f = try EngineFixture([(["__name__": "m"], [(0, 1), (10_000, 2), (20_000, staleMarker), (30_000, 4)])])
+        #expect(try f.vector("count_over_time(m[1m])", at: 30_000) == ["{}": 3])
+        #expect(try f.vector("m", at: 25_000).isEmpty)
+        #expect(try f.vector("m", at: 30_000) == ["m": 4])
+    }
+
+    @Test func subqueryAsInstantResultAndNegativeOffset() throws {
+        let f = try EngineFixture([(["__name__": "m"], every(10_000, (0...12).map(Double.init)))])
+        guard case .matrix(let s) = try f.instant("m[1m:20s]", at: 60_000).value else { Issue.record("not a matrix"); return }
+        // Steps strictly after 0s: 20s, 40s, 60s.
+        #expect(s.first?.samples == [Sample(20_000, 2), Sample(40_000, 4), Sample(60_000, 6)])
+        #expect(try f.vector("m offset -30s", at: 60_000) == ["m": 9])
+        guard case .matrix(let r) = try f.range("m @ start()", 20_000, 40_000, 10_000).value else { Issue.record("not a matrix"); return }
+        #expect(r.first?.samples.map(\.value) == [2, 2, 2])
+    }
+}
