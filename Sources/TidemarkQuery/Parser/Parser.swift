@@ -422,7 +422,7 @@ struct Parser {
                     let d = try parseDurationPrimary(context: "@ modifier", allowNonPositive: true)
                     guard d.isConstant else { throw error("@ modifier must be a constant", d.position) }
                     guard d.seconds.isFinite, abs(d.seconds) < 9.2e15 else {
-                        throw error("timestamp out of bounds for @ modifier: \(formatGoFloat(d.seconds))", d.position)
+                        throw error("timestamp out of bounds for @ modifier: \(formatGoFloat(d.seconds))", e.position)
                     }
                     at = .timestamp(d.ms)
                 }
