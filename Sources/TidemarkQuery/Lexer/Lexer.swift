@@ -104,6 +104,9 @@ public struct Lexer {
         while i < n {
             let c = bytes[i]
             let start = i
+            if braceOpen != nil, !Lexer.allowedInsideBraces(c) {
+                throw err("unexpected character inside braces: \(describeChar(at: i))", i, i + 1)
+            }
             switch c {
             case 0x20, 0x09, 0x0A, 0x0D:
                 i += 1
@@ -202,6 +205,19 @@ public struct Lexer {
         var j = i + 1
         while j < bytes.count && bytes[j] & 0xC0 == 0x80 { j += 1 }
         return "'" + String(decoding: bytes[i..<j], as: UTF8.self) + "'"
+    }
+
+    /// What Prometheus's lexer accepts between `{` and `}`: names, strings, `,`, the
+    /// matching operators, whitespace and comments.
+    static func allowedInsideBraces(_ c: UInt8) -> Bool {
+        if isIdentChar(c) { return true }
+        switch c {
+        case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "~"),
+             UInt8(ascii: "}"), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "#"):
+            return true
+        default:
+            return false
+        }
     }
 
     static func isIdentStart(_ c: UInt8) -> Bool {

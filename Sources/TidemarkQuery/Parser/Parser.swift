@@ -239,7 +239,7 @@ struct Parser {
                 }
                 name = nameTok.stringValue
             default:
-                throw unexpected(nameTok, in: ctx, expected: "label name or \"}\"")
+                throw unexpected(nameTok, in: ctx, expected: "identifier or \"}\"")
             }
             let opTok = next()
             let kind: LabelMatcher.Kind

@@ -93,7 +93,7 @@ import Testing
             ("\"abc", "1:1: parse error: unterminated quoted string"),
             ("foo{a:b=\"c\"}", "1:6: parse error: unexpected character inside braces: ':'"),
             // Found by FuzzPromQLParser (out of memory before the fix).
-            ("hiscl{eabel_tjo[5m]:", "1:20: parse error: unexpected character inside braces: ':'"),
+            ("hiscl{eabel_tjo[5m]:", "1:16: parse error: unexpected character inside braces: '['"),
         ]
         for (input, message) in cases {
             do {
