@@ -1,8 +1,23 @@
 /// A cheap handle to a series, returned by `Appender.append(_:_:_:)`, so later samples
-/// of the same series skip the label lookup. Valid for the lifetime of the `DB`.
+/// of the same series skip the label lookup. Valid for the `DB` that returned it, for
+/// that database's lifetime. Equality and hashing use `id` alone.
 public struct SeriesRef: Hashable, Sendable {
     public let id: UInt64
-    public init(id: UInt64) { self.id = id }
+    /// The head series itself, so appending by reference needs no lookup.
+    let series: MemSeries?
+
+    public init(id: UInt64) {
+        self.id = id
+        self.series = nil
+    }
+
+    init(_ series: MemSeries) {
+        self.id = series.id
+        self.series = series
+    }
+
+    public static func == (a: SeriesRef, b: SeriesRef) -> Bool { a.id == b.id }
+    public func hash(into h: inout Hasher) { h.combine(id) }
 }
 
 /// Adds samples in a batch. Nothing is visible or durable until `commit()` returns;

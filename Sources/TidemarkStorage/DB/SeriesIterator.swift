@@ -9,8 +9,9 @@ public struct SeriesIterator {
     let maxt: Int64
     var nextChunk = 0
     var current: ChunkIterator?
-    /// Location of the chunk `current` reads, for error messages.
-    var currentLocation = ""
+    /// Index of the chunk being read, for error messages.
+    var currentChunk = 0
+    var currentLocation: String { currentChunk < chunks.count ? chunks[currentChunk].location : "chunk" }
     var merged: [Sample] = []
     var mergedPos = 0
     var lastEmitted: Int64 = .min
@@ -86,13 +87,13 @@ public struct SeriesIterator {
         defer { nextChunk = end }
         do {
             if end - nextChunk == 1 {
-                currentLocation = chunks[nextChunk].location
+                currentChunk = nextChunk
                 current = try ChunkIterator(chunks[nextChunk].load())
                 return true
             }
             var all: [(Sample, Int)] = []
             for i in nextChunk..<end {
-                currentLocation = chunks[i].location
+                currentChunk = i
                 let (ts, vs) = try ChunkIterator.decodeAll(chunks[i].load())
                 for j in ts.indices { all.append((Sample(ts[j], vs[j]), i)) }
             }

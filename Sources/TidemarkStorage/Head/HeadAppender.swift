@@ -3,13 +3,22 @@ final class HeadAppender: Appender {
     private let head: Head
     private let minValidTime: Int64
     private var batch: [PendingSample] = []
-    /// Last timestamp and value bits per series within this batch.
-    private var lastInBatch: [UInt64: (time: Int64, bits: UInt64)] = [:]
+    /// Identifies this appender's pending samples on the series it touches.
+    private let token = HeadAppender.nextToken()
     private var closed = false
 
     init(head: Head, minValidTime: Int64) {
         self.head = head
         self.minValidTime = minValidTime
+    }
+
+    private static let tokenLock = Lock()
+    nonisolated(unsafe) private static var lastToken: UInt64 = 0
+    private static func nextToken() -> UInt64 {
+        tokenLock.withLock {
+            lastToken += 1
+            return lastToken
+        }
     }
 
     @discardableResult
@@ -19,12 +28,12 @@ final class HeadAppender: Appender {
         let (series, created) = head.series.getOrCreate(labels)
         if created { head.postings.add(series.id, series.labels) }
         try add(series, timestamp, value)
-        return SeriesRef(id: series.id)
+        return SeriesRef(series)
     }
 
     func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double) throws(StorageError) {
         guard !closed else { throw .appenderClosed }
-        guard let series = head.series.get(ref.id) else { throw .unknownSeriesRef(ref.id) }
+        guard let series = ref.series ?? head.series.get(ref.id) else { throw .unknownSeriesRef(ref.id) }
         try add(series, timestamp, value)
     }
 
@@ -32,14 +41,14 @@ final class HeadAppender: Appender {
         if t < minValidTime {
             throw .outOfBounds(series: series.labels.description, timestamp: t, minValid: minValidTime)
         }
-        if let last = lastInBatch[series.id] ?? series.lastSample() {
-            if t < last.time { throw .outOfOrderSample(series: series.labels.description, last: last.time, got: t) }
-            if t == last.time {
-                if v.bitPattern == last.bits { return }  // an exact repeat is ignored, as in Prometheus
-                throw .duplicateSampleForTimestamp(series: series.labels.description, timestamp: t)
-            }
+        switch series.stage(t, v.bitPattern, token: token) {
+        case .accepted: break
+        case .repeated: return  // an exact repeat is ignored, as in Prometheus
+        case .outOfOrder(let last):
+            throw .outOfOrderSample(series: series.labels.description, last: last, got: t)
+        case .duplicate:
+            throw .duplicateSampleForTimestamp(series: series.labels.description, timestamp: t)
         }
-        lastInBatch[series.id] = (t, v.bitPattern)
         batch.append(PendingSample(series: series, t: t, v: v))
     }
 

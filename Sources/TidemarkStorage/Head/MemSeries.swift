@@ -36,6 +36,35 @@ final class MemSeries: @unchecked Sendable {
         self.labels = labels
     }
 
+    /// The newest sample an uncommitted appender has staged, and whose it is.
+    private var staged: (token: UInt64, time: Int64, bits: UInt64)?
+
+    /// What `stage` decided about a sample.
+    enum StageOutcome {
+        case accepted
+        /// Same timestamp and value as the previous sample: ignored.
+        case repeated
+        case outOfOrder(last: Int64)
+        case duplicate
+    }
+
+    /// Checks a sample an appender is adding against the newest sample of the series
+    /// (committed, or staged earlier by the same appender) and stages it. Another
+    /// appender's staging replaces this one's, in which case a later out-of-order sample
+    /// of this appender is caught at commit (and dropped) instead of here.
+    func stage(_ t: Int64, _ bits: UInt64, token: UInt64) -> StageOutcome {
+        lock.withLock {
+            let previous: (time: Int64, bits: UInt64)?
+            if let s = staged, s.token == token { previous = (s.time, s.bits) } else { previous = last }
+            if let p = previous {
+                if t < p.time { return .outOfOrder(last: p.time) }
+                if t == p.time { return bits == p.bits ? .repeated : .duplicate }
+            }
+            staged = (token, t, bits)
+            return .accepted
+        }
+    }
+
     /// The last sample appended (nil if none), read under the lock.
     func lastSample() -> (time: Int64, bits: UInt64)? {
         lock.withLock { last }
