@@ -359,7 +359,7 @@ public struct Lexer {
             // Escape sequence.
             let es = i
             i += 1
-            guard i < n else { throw fail("unterminated quoted string", s, i) }
+            guard i < n, bytes[i] != 0x0A else { throw fail("escape sequence not terminated", s, i) }
             let e = bytes[i]
             i += 1
             switch e {
@@ -372,7 +372,7 @@ public struct Lexer {
             case UInt8(ascii: "v"): out.append(0x0B)
             case UInt8(ascii: "\\"): out.append(e)
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                if e != quote { throw fail("unknown escape sequence", es, i) }
+                if e != quote { throw fail("unknown escape sequence U+00\(String(e, radix: 16, uppercase: true)) '\(Character(Unicode.Scalar(e)))'", s, i) }
                 out.append(e)
             case UInt8(ascii: "x"):
                 guard i + 2 <= n, let h = Lexer.hexValue(bytes[i]), let l = Lexer.hexValue(bytes[i + 1]) else {
@@ -397,7 +397,11 @@ public struct Lexer {
                 guard let scalar = Unicode.Scalar(v) else { throw fail("escape sequence is invalid Unicode code point", es, i + len) }
                 out.append(contentsOf: Array(String(Character(scalar)).utf8)); i += len
             default:
-                throw fail("unknown escape sequence", es, i)
+                var j = i
+                while j < n && bytes[j] & 0xC0 == 0x80 { j += 1 }
+                let ch = String(decoding: bytes[(i - 1)..<j], as: UTF8.self)
+                let code = ch.unicodeScalars.first.map { String($0.value, radix: 16, uppercase: true) } ?? "0"
+                throw fail("unknown escape sequence U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) '\(ch)'", s, j)
             }
         }
         return (String(decoding: out, as: UTF8.self), i)

@@ -90,8 +90,18 @@ struct Parser {
     }
 
     mutating func parseExpr(minPrecedence: Int) throws(ParseError) -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)", peek.position)
+        }
         var lhs = try parseUnary()
+        var spine = 0
         while let op = binaryOperator(peek), op.precedence >= minPrecedence {
+            spine += 1
+            if depth + spine > Parser.maxDepth {
+                throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)", peek.position)
+            }
             next()
             var returnBool = false
             var matching = VectorMatching()
@@ -142,6 +152,12 @@ struct Parser {
         default: throw unexpected(t, in: context, expected: "number")
         }
     }
+
+    /// Recursion depth, bounded so that a pathological query is an error, not a stack overflow.
+    var depth = 0
+    /// Counts nesting and the length of left-associative operator chains (each adds a tree
+    /// level that the checker, printer and evaluator recurse through).
+    static let maxDepth = 256
 
     mutating func parseUnary() throws(ParseError) -> Expr {
         if peek.kind == .add || peek.kind == .sub {
@@ -508,6 +524,11 @@ struct Parser {
     }
 
     mutating func parseDurationUnary(context: String) throws(ParseError) -> Duration {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)", peek.position)
+        }
         if peek.kind == .add || peek.kind == .sub {
             let t = next()
             let d = try parseDurationExpr(context: context, minPrecedence: BinaryOperator.pow.precedence)
@@ -521,6 +542,11 @@ struct Parser {
     /// expression or a duration function; binary operators after it belong to the
     /// enclosing expression (`x offset 1m + 2` is `(x offset 1m) + 2`).
     mutating func parseDurationPrimary(context: String, allowNonPositive: Bool = true) throws(ParseError) -> Duration {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)", peek.position)
+        }
         if peek.kind == .add || peek.kind == .sub {
             let t = next()
             let d = try parseDurationPrimary(context: context)

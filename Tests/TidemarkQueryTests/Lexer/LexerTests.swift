@@ -91,6 +91,9 @@ import Testing
             ("foo ! bar", "1:5: parse error: unexpected character after '!': ' '"),
             ("foo $ bar", "1:5: parse error: unexpected character: '$'"),
             ("\"abc", "1:1: parse error: unterminated quoted string"),
+            ("\"\\", "1:1: parse error: escape sequence not terminated"),
+            ("\"\\c\"", "1:1: parse error: unknown escape sequence U+0063 'c'"),
+            ("'\\\"'", "1:1: parse error: unknown escape sequence U+0022 '\"'"),
             ("foo{a:b=\"c\"}", "1:6: parse error: unexpected character inside braces: ':'"),
             // Found by FuzzPromQLParser (out of memory before the fix).
             ("hiscl{eabel_tjo[5m]:", "1:16: parse error: unexpected character inside braces: '['"),

@@ -263,6 +263,22 @@ enum AST {
         expectError("foo{a=\"b\"}{c=\"d\"}", "1:11: parse error: unexpected \"{\"")
     }
 
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let deep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        #expect(throws: ParseError.self) { try PromQL.parse(deep) }
+        #expect(throws: ParseError.self) { try PromQL.parse(String(repeating: "-", count: 5000) + "1") }
+        #expect(throws: ParseError.self) { try PromQL.parse("foo[" + String(repeating: "(", count: 5000) + "1m" + String(repeating: ")", count: 5000) + "]") }
+        let ok = String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100)
+        #expect(try PromQL.parse(ok).promql == ok)
+        // Long operator chains build deep trees too: 200 terms are fine, 1000 are refused.
+        let flat = (0..<200).map { "x\($0)" }.joined(separator: " + ")
+        #expect(try PromQL.parse(flat).promql == flat)
+        let long = (0..<1000).map { "x\($0)" }.joined(separator: " + ")
+        #expect(throws: ParseError.self) { try PromQL.parse(long) }
+        let right = (0..<1000).map { "x\($0)" }.joined(separator: " ^ ")
+        #expect(throws: ParseError.self) { try PromQL.parse(right) }
+    }
+
     @Test func errorPositionsAcrossLines() {
         expectError("sum(\n  foo{a=}\n)", "2:9: parse error: unexpected \"}\" in label matching, expected string")
         expectError("foo +\n\n   rate(bar)", "3:9: parse error: expected type range vector in call to function \"rate\", got instant vector")
