@@ -34,6 +34,17 @@ let package = Package(
             path: "Benchmarks/StorageBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "QueryBenchmarks",
+            dependencies: [
+                .product(name: "TidemarkQuery", package: "tidemark"),
+                .product(name: "TidemarkStorage", package: "tidemark"),
+                .product(name: "TidemarkWorkloads", package: "tidemark"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/QueryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Workload stream and scratch databases shared by StorageBenchmarks and StorageProfile.
         .target(
             name: "StorageFixtures",
