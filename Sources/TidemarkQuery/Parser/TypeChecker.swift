@@ -31,9 +31,6 @@ struct TypeChecker {
         }
     }
 
-    static let anchoredFunctions = ["changes", "delta", "increase", "rate", "resets"]
-    static let smoothedFunctions = ["delta", "increase", "rate"]
-
     mutating func check(_ e: inout Expr) throws(ParseError) -> ValueType {
         switch e {
         case .number:
@@ -161,12 +158,6 @@ struct TypeChecker {
                 }
                 if let want = sig.argumentType(at: i) {
                     try expectType(arg, t, want, "call to function \(quoteForMessage(sig.name))")
-                }
-                if case .matrixSelector(let m) = arg, let mod = m.selector.modifier {
-                    let allowed = mod == .anchored ? TypeChecker.anchoredFunctions : TypeChecker.smoothedFunctions
-                    if !allowed.contains(sig.name) {
-                        throw error("\(mod.rawValue) modifier can only be used with: \(allowed.joined(separator: ", ")) - not with \(sig.name)", c.position)
-                    }
                 }
                 c.args[i] = arg
             }

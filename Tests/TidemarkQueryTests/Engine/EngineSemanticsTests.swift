@@ -368,6 +368,24 @@ import TidemarkStorage
         #expect(try f.engine.instantQuery(.string(StringLiteral("hi")), at: 5).value == .string(t: 5, v: "hi"))
     }
 
+    @Test func misusedExtendedRangeModifierFailsAtEvaluation() throws {
+        let f = try EngineFixture([(["__name__": "foo"], every(60_000, [1, 2, 3, 4]))])
+        let cases = [
+            ("deriv(foo[3m] smoothed)", "smoothed modifier can only be used with: delta, increase, rate - not with deriv"),
+            ("max_over_time(foo[3m] anchored)", "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with max_over_time"),
+            ("absent_over_time(foo[3m] smoothed)", "smoothed modifier can only be used with: delta, increase, rate - not with absent_over_time"),
+            ("absent_over_time(nothing[3m] anchored)", "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with absent_over_time"),
+            ("predict_linear(nothing[3m] anchored, 4)", "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with predict_linear"),
+        ]
+        for (q, msg) in cases {
+            let e = f.error(q, at: 180_000)
+            #expect(e?.kind == .execution, "\(q)")
+            #expect(e?.message == msg, "\(q)")
+        }
+        #expect(f.error("resets(foo[3m] anchored)", at: 180_000) == nil)
+        #expect(f.error("rate(foo[3m] smoothed)", at: 180_000) == nil)
+    }
+
     @Test func timeoutIsReported() throws {
         var o = EngineOptions()
         o.timeoutSeconds = -1

@@ -16,11 +16,17 @@ extension Evaluator {
         return start + (v1 - start) * f
     }
 
-    func evalExtendedRange(_ c: Call, _ input: RangeInput, _ mod: SelectorModifier, _ scalars: [[Double]]) throws -> EvalValue {
+    /// A modifier on the range argument of a function that does not support it is an
+    /// evaluation error (as in Prometheus; the parser accepts it), with Prometheus's text.
+    func checkExtendedModifier(_ c: Call, _ mod: SelectorModifier) throws {
         let allowed = mod == .anchored ? Evaluator.anchoredFunctions : Evaluator.smoothedFunctions
         guard allowed.contains(c.function) else {
             throw QueryError.exec("\(mod.rawValue) modifier can only be used with: \(allowed.joined(separator: ", ")) - not with \(c.function)", c.position)
         }
+    }
+
+    func evalExtendedRange(_ c: Call, _ input: RangeInput, _ mod: SelectorModifier, _ scalars: [[Double]]) throws -> EvalValue {
+        try checkExtendedModifier(c, mod)
         let lb = ctx.options.lookbackDelta
         let isCounter = c.function == "rate" || c.function == "increase"
         var out: EvalMatrix = []

@@ -320,6 +320,7 @@ extension Evaluator {
     func evalAbsentOverTime(_ c: Call) throws -> EvalValue {
         guard let arg = c.args.first else { throw QueryError.exec("absent_over_time: missing argument", c.position) }
         let input = try rangeInput(arg, position: arg.position)
+        if let mod = input.selector?.modifier { try checkExtendedModifier(c, mod) }
         var present = [Bool](repeating: false, count: numSteps)
         for s in input.series {
             forEachWindow(s.ts, input) { i, _, _, _, _ in present[i] = true }
