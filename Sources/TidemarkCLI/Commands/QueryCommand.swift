@@ -155,14 +155,17 @@ enum QueryOutput {
         return out + "\""
     }
 
-    /// Rows of (series, timestamp, value).
+    /// Rows of (series, timestamp, value); each series' label text is built once.
     static func rows(_ v: QueryValue) -> [[String]] {
         switch v {
         case .scalar(let t, let x): return [["scalar", PrometheusFormat.timestamp(t), PrometheusFormat.value(x)]]
         case .string(let t, let s): return [["string", PrometheusFormat.timestamp(t), s]]
         case .vector(let samples): return samples.map { [$0.labels.description, PrometheusFormat.timestamp($0.t), PrometheusFormat.value($0.v)] }
         case .matrix(let series):
-            return series.flatMap { s in s.samples.map { [s.labels.description, PrometheusFormat.timestamp($0.timestamp), PrometheusFormat.value($0.value)] } }
+            return series.flatMap { s in
+                let name = s.labels.description
+                return s.samples.map { [name, PrometheusFormat.timestamp($0.timestamp), PrometheusFormat.value($0.value)] }
+            }
         }
     }
 
@@ -172,10 +175,36 @@ enum QueryOutput {
         return TextTable.render(header: ["SERIES", "TIME", "VALUE"], rows: r)
     }
 
+    /// RFC 4180 CSV: `series,timestamp,value`, fields quoted when they hold `,`, `"` or
+    /// a line break. Built in one buffer; the series field is escaped once per series.
     static func csv(_ v: QueryValue) -> String {
         func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
+            var out = "\""
+            for c in s.unicodeScalars {
+                if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
+            }
+            return out + "\""
         }
-        return (["series,timestamp,value"] + rows(v).map { $0.map(field).joined(separator: ",") }).joined(separator: "\n") + "\n"
+        var out = "series,timestamp,value\n"
+        func row(_ series: String, _ t: Int64, _ value: String) {
+            out += series
+            out += ","
+            out += PrometheusFormat.timestamp(t)
+            out += ","
+            out += field(value)
+            out += "\n"
+        }
+        switch v {
+        case .scalar(let t, let x): row("scalar", t, PrometheusFormat.value(x))
+        case .string(let t, let s): row("string", t, s)
+        case .vector(let samples): for x in samples { row(field(x.labels.description), x.t, PrometheusFormat.value(x.v)) }
+        case .matrix(let series):
+            for s in series {
+                let name = field(s.labels.description)
+                for p in s.samples { row(name, p.timestamp, PrometheusFormat.value(p.value)) }
+            }
+        }
+        return out
     }
 }
