@@ -18,6 +18,8 @@ public struct BitReader: Sendable {
     @usableFromInline let tail: UInt64
     /// Absolute bit position of the next bit to read (byte offset × 8 + bit).
     @usableFromInline var bitPosition: Int
+    /// `end × 8`, kept so the per-read overrun check is one comparison.
+    @usableFromInline let endBits: Int
 
     /// Reads `bytes[start..<end]`; out-of-range bounds are clamped to the array.
     public init(_ bytes: [UInt8], start: Int = 0, end: Int? = nil) {
@@ -25,6 +27,7 @@ public struct BitReader: Sendable {
         self.bytes = bytes
         self.end = e
         self.loadLimit = e - 8
+        self.endBits = e * 8
         self.bitPosition = max(0, min(start, e)) * 8
         if e >= 8 {
             self.tail = bytes.withUnsafeBytes {
@@ -38,7 +41,7 @@ public struct BitReader: Sendable {
     }
 
     /// True once a read asked for bits beyond the end of the stream.
-    @inlinable public var overrun: Bool { bitPosition > end &* 8 }
+    @inlinable public var overrun: Bool { bitPosition > endBits }
 
     /// Number of bits between the read position and the end of the stream (zero once
     /// the end has been reached or overrun).
