@@ -7,8 +7,8 @@ import Testing
 import TidemarkStorage
 import TidemarkWorkloads
 
-/// Parse throughput on realistic lines. Prints lines/s; the figures that count come
-/// from a release build:
+/// Parse correctness on large realistic inputs, printing lines/s (never asserted: speed
+/// targets are checked by benchmarks, not unit tests). Release figures:
 /// `swift test -c release --scratch-path .build-expo --filter ParseThroughputTests`
 @Suite("Exposition parse throughput", .serialized)
 struct ParseThroughputTests {
@@ -59,9 +59,7 @@ struct ParseThroughputTests {
         }
         let mb = Double(bytes.count) / 1e6
         print("parse-only \(format): \(w.sampleCount) lines, \(Int(mb)) MB (\(bytes.count / w.sampleCount) B/line): best of 3 \(Int(best / 1000)) k lines/s")
-        #if !DEBUG
-        #expect(best > 1_000_000, "release parse throughput fell to \(best) lines/s")
-        #endif
+        // Speed is reported, not asserted: targets are checked by benchmarks (house rule).
     }
 
     /// Parse plus a cache keyed by the raw series bytes, building `Labels` on a miss:
