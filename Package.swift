@@ -31,10 +31,10 @@ let package = Package(
                 "TidemarkWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding"]),
-        .testTarget(name: "TidemarkStorageTests", dependencies: ["TidemarkStorage"]),
-        .testTarget(name: "TidemarkQueryTests", dependencies: ["TidemarkQuery", "TidemarkStorage"]),
+        .testTarget(name: "TidemarkEncodingTests", dependencies: ["TidemarkEncoding", "TidemarkWorkloads"]),
+        .testTarget(name: "TidemarkStorageTests", dependencies: ["TidemarkStorage", "TidemarkWorkloads"]),
+        .testTarget(name: "TidemarkQueryTests", dependencies: ["TidemarkQuery", "TidemarkStorage", "TidemarkWorkloads"]),
         .testTarget(name: "TidemarkWorkloadsTests", dependencies: ["TidemarkWorkloads", "TidemarkStorage"]),
-        .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage"]),
+        .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage", "TidemarkWorkloads"]),
     ]
 )

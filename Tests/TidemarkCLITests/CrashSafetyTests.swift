@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TidemarkStorage
+import TidemarkWorkloads
 // `CrashWorkload` (the exact samples of batch N) lives next to the writer in the
 // executable's module; the test imports it rather than keeping a copy of the formula,
 // so the writer and the checker can never drift apart.
@@ -418,15 +419,3 @@ struct TempDir {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Seeded generator: the same seed gives the same kill schedule.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkEncoding
+import TidemarkWorkloads
 
 @Suite("CRC32C")
 struct CRC32CTests {

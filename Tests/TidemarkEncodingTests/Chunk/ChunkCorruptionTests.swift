@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkEncoding
+import TidemarkWorkloads
 
 /// Damaged chunks must never trap: `ChunkIterator` either throws at init, or ends
 /// with `error` set, or yields samples (a bit flip can turn one valid chunk into

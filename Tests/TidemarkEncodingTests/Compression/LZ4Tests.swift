@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkEncoding
+import TidemarkWorkloads
 
 @Suite("LZ4 pages")
 struct LZ4Tests {

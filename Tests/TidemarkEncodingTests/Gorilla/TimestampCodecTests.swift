@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkEncoding
+import TidemarkWorkloads
 
 @Suite("Delta-of-delta timestamps")
 struct TimestampCodecTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkEncoding
+import TidemarkWorkloads
 
 @Suite("Gorilla XOR values")
 struct XORValueCodecTests {

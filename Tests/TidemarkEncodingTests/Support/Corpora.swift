@@ -1,3 +1,5 @@
+import TidemarkWorkloads
+
 /// Sample generators shared by the codec and chunk property tests: every Float64 bit
 /// pattern class the storage must keep bit-exact, and timestamp sequences from
 /// regular scrapes to the extremes of the Int64 range.

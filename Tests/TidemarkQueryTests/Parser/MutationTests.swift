@@ -1,5 +1,6 @@
 import Testing
 @testable import TidemarkQuery
+import TidemarkWorkloads
 
 /// In-process fuzzing: mutated upstream queries must never trap; errors must point inside
 /// the input; whatever parses must round-trip through the printer.
@@ -11,13 +12,13 @@ import Testing
     @Test func mutatedQueriesNeverTrapAndRoundTrip() throws {
         let seeds = UpstreamQuery.all.map(\.query)
         try #require(!seeds.isEmpty)
-        var rng = PrinterTests.SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var parsed = 0
         for _ in 0..<30_000 {
-            var chars = Array(seeds[rng.int(seeds.count)])
-            for _ in 0..<(1 + rng.int(3)) {
-                let at = chars.isEmpty ? 0 : rng.int(chars.count + 1)
-                switch rng.int(3) {
+            var chars = Array(seeds[rng.below(seeds.count)])
+            for _ in 0..<(1 + rng.below(3)) {
+                let at = chars.isEmpty ? 0 : rng.below(chars.count + 1)
+                switch rng.below(3) {
                 case 0 where !chars.isEmpty && at < chars.count: chars.remove(at: at)
                 case 1: chars.insert(contentsOf: Array(rng.pick(Self.alphabet)), at: at)
                 default:

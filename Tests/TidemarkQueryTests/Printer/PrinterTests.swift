@@ -1,6 +1,7 @@
 import Testing
 import TidemarkStorage
 @testable import TidemarkQuery
+import TidemarkWorkloads
 
 @Suite struct PrinterTests {
     @Test(arguments: [
@@ -93,7 +94,7 @@ import TidemarkStorage
 
     /// Random well-typed ASTs: print, parse, compare.
     @Test func randomExpressionsRoundTrip() throws {
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         for i in 0..<2000 {
             let e = randomVector(&rng, depth: 4)
             let text = e.promql
@@ -109,35 +110,22 @@ import TidemarkStorage
 
     // MARK: random generator
 
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
-    }
 
-    func randomSelector(_ r: inout SplitMix) -> VectorSelector {
+    func randomSelector(_ r: inout SplitMix64) -> VectorSelector {
         let name = r.pick(["foo", "bar:baz", "my.metric", "x_total", "by", "offset"])
         var ms: [LabelMatcher] = [.equal("__name__", name)]
-        for _ in 0..<r.int(3) {
+        for _ in 0..<r.below(3) {
             let kind = r.pick([LabelMatcher.Kind.equal, .notEqual, .regexMatch, .regexNoMatch])
             ms.append(try! LabelMatcher(kind, r.pick(["a", "job", "on", "a.b"]), r.pick(["", "x", "a|b", "\"q\"\n", "é"])))
         }
         var v = VectorSelector(name: name, matchers: ms)
-        if r.int(4) == 0 { v.offset = Int64(r.int(100_000) - 50_000) * 1000 }
-        if r.int(5) == 0 { v.at = r.pick([.start, .end, .timestamp(Int64(r.int(10_000_000)) - 10)]) }
+        if r.below(4) == 0 { v.offset = Int64(r.below(100_000) - 50_000) * 1000 }
+        if r.below(5) == 0 { v.at = r.pick([.start, .end, .timestamp(Int64(r.below(10_000_000)) - 10)]) }
         return v
     }
 
-    func randomScalar(_ r: inout SplitMix, depth: Int) -> Expr {
-        switch depth <= 0 ? 0 : r.int(4) {
+    func randomScalar(_ r: inout SplitMix64, depth: Int) -> Expr {
+        switch depth <= 0 ? 0 : r.below(4) {
         case 0: return .number(NumberLiteral(r.pick([0, 1, -1, 0.5, 1e-9, 12345678, .infinity, -.infinity, .nan, -0.0])))
         case 1: return .call(Call(function: r.pick(["time", "pi"]), args: []))
         case 2: return .paren(ParenExpr(randomScalar(&r, depth: depth - 1)))
@@ -145,34 +133,34 @@ import TidemarkStorage
         }
     }
 
-    func randomVector(_ r: inout SplitMix, depth: Int) -> Expr {
-        switch depth <= 0 ? 0 : r.int(8) {
+    func randomVector(_ r: inout SplitMix64, depth: Int) -> Expr {
+        switch depth <= 0 ? 0 : r.below(8) {
         case 0: return .vectorSelector(randomSelector(&r))
         case 1:
-            let m = MatrixSelector(selector: randomSelector(&r), range: Int64(1 + r.int(100_000)) * 1000)
+            let m = MatrixSelector(selector: randomSelector(&r), range: Int64(1 + r.below(100_000)) * 1000)
             return .call(Call(function: r.pick(["rate", "sum_over_time", "changes"]), args: [.matrixSelector(m)]))
         case 2:
             let op = r.pick(AggregateOperator.allCases)
             let param: Expr? = op == .count_values ? .string(StringLiteral("v")) : (op.takesParameter ? randomScalar(&r, depth: 1) : nil)
-            let grouping = Array(["a", "job", "a.b"].prefix(r.int(4)))
-            return .aggregate(AggregateExpr(op: op, expr: randomVector(&r, depth: depth - 1), param: param, grouping: grouping, without: r.int(3) == 0))
+            let grouping = Array(["a", "job", "a.b"].prefix(r.below(4)))
+            return .aggregate(AggregateExpr(op: op, expr: randomVector(&r, depth: depth - 1), param: param, grouping: grouping, without: r.below(3) == 0))
         case 3:
             let op = r.pick(BinaryOperator.allCases)
             let lhs = wrapForBinary(randomVector(&r, depth: depth - 1), op, right: false)
             let rhs = wrapForBinary(randomVector(&r, depth: depth - 1), op, right: true)
             var m = VectorMatching(cardinality: op.isSetOperator ? .manyToMany : .oneToOne)
-            if r.int(2) == 0 {
-                m.on = r.int(2) == 0
-                m.labels = Array(["a", "b"].prefix(r.int(3)))
-                if !op.isSetOperator, r.int(2) == 0 {
+            if r.below(2) == 0 {
+                m.on = r.below(2) == 0
+                m.labels = Array(["a", "b"].prefix(r.below(3)))
+                if !op.isSetOperator, r.below(2) == 0 {
                     m.cardinality = r.pick([.manyToOne, .oneToMany])
-                    m.include = m.on ? [] : Array(["c", "d"].prefix(r.int(3)))
+                    m.include = m.on ? [] : Array(["c", "d"].prefix(r.below(3)))
                 }
             }
-            return .binary(BinaryExpr(op: op, lhs: lhs, rhs: rhs, returnBool: op.isComparison && r.int(2) == 0, matching: m))
+            return .binary(BinaryExpr(op: op, lhs: lhs, rhs: rhs, returnBool: op.isComparison && r.below(2) == 0, matching: m))
         case 4:
-            return .subquery(SubqueryExpr(expr: .paren(ParenExpr(randomVector(&r, depth: depth - 1))), range: Int64(1 + r.int(1000)) * 60_000,
-                                          step: r.int(2) == 0 ? nil : Int64(1 + r.int(600)) * 1000))
+            return .subquery(SubqueryExpr(expr: .paren(ParenExpr(randomVector(&r, depth: depth - 1))), range: Int64(1 + r.below(1000)) * 60_000,
+                                          step: r.below(2) == 0 ? nil : Int64(1 + r.below(600)) * 1000))
             .wrappedInCall("max_over_time")
         case 5: return .unary(UnaryExpr(r.pick([.minus, .plus]), .paren(ParenExpr(randomVector(&r, depth: depth - 1)))))
         case 6:
@@ -201,4 +189,9 @@ import TidemarkStorage
 
 extension Expr {
     func wrappedInCall(_ f: String) -> Expr { .call(Call(function: f, args: [self])) }
+}
+
+extension SplitMix64 {
+    /// A uniformly chosen element of a non-empty array.
+    mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
 }

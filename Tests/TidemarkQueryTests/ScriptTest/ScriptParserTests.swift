@@ -1,6 +1,7 @@
 import Testing
 import TidemarkStorage
 @testable import TidemarkQuery
+import TidemarkWorkloads
 
 @Suite struct ScriptParserTests {
     func values(_ s: String) throws -> [SequenceValue] { try PromQLScriptParser.parseValueSequence(s) }
@@ -171,20 +172,9 @@ import TidemarkStorage
 /// Mutated upstream scripts never trap the script parser; every eval line still yields a
 /// command (a valid eval or an invalid one reported as a failing case).
 @Suite struct ScriptParserRobustnessTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedScriptsParse() throws {
         guard let dir = UpstreamScriptTests.upstreamDirectory() else { return }
-        var rng = Rng(state: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("{}[]()\"'`\\_x+-.eE0123456789 \n\t#,=~!@:stale Inf NaN expect eval load clear {{")
         for name in ["functions.test", "operators.test", "range_queries.test", "histograms.test", "at_modifier.test"] {
             let text = Array(try String(contentsOfFile: dir + "/" + name, encoding: .utf8))

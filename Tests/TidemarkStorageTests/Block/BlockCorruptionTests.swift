@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TidemarkStorage
+import TidemarkWorkloads
 
 /// Damaged block files: data goes in through an appender, the head is cut into blocks,
 /// the database is closed, then a block's index, chunk file or meta.json is damaged and
@@ -239,7 +240,7 @@ struct BlockCorruptionTests {
         var blockDirs = f.blocks.indices.map { f.blockPath($0) }
         do {
             let db = try DB.open(f.dir.path, options: Self.options)
-            var rng = SplitMix(seed: 42)
+            var rng = SplitMix64(seed: 42)
             let series = (0..<16).map { j in
                 // Irregular timestamps and random bits: nothing for LZ4 to find.
                 var t: Int64 = 100_000
@@ -262,7 +263,7 @@ struct BlockCorruptionTests {
                     for bit in 0..<8 { flips.append((p.offset + byte, bit, "page \(k) (codec \(p.codec)) header byte \(byte)")) }
                 }
             }
-            var rng = SplitMix(seed: UInt64(block) + 11)
+            var rng = SplitMix64(seed: UInt64(block) + 11)
             for _ in 0..<150 {
                 let p = pages[Int(rng.next() % UInt64(pages.count))]
                 flips.append((p.offset + 13 + Int(rng.next() % UInt64(p.storedSize)), Int(rng.next() % 8), "page data"))
@@ -335,18 +336,6 @@ struct BlockCorruptionTests {
     }
 }
 
-/// Seeded generator for picking damage positions.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The error `body` throws, or nil.
 func storageError(_ body: () throws(StorageError) -> Void) -> StorageError? {

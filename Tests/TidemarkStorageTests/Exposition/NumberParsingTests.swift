@@ -1,5 +1,6 @@
 import Testing
 import TidemarkStorage
+import TidemarkWorkloads
 
 /// Property tests of value and timestamp parsing against independent references.
 @Suite("Exposition number parsing")
@@ -7,7 +8,7 @@ struct NumberParsingTests {
     /// Random decimal strings (fast path and fallback alike) parse to what the
     /// standard library's correctly rounded `Double(String)` gives.
     @Test func decimalValuesMatchTheStandardLibrary() throws {
-        var rng = SeededRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var text = ""
         var tokens: [String] = []
         for _ in 0..<20_000 {
@@ -42,7 +43,7 @@ struct NumberParsingTests {
     /// Timestamps written as seconds with extra digits, or with an exponent, convert
     /// exactly, truncating below the millisecond toward zero.
     @Test func openMetricsSecondsConvertExactly() throws {
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var text = ""
         var expected: [Int64] = []
         for _ in 0..<20_000 {

@@ -1,5 +1,6 @@
 import Testing
 import TidemarkStorage
+import TidemarkWorkloads
 
 /// Damaged input never traps, and every error points inside the input.
 @Suite("Exposition parser: robustness")
@@ -16,7 +17,7 @@ struct ParserRobustnessTests {
 
     @Test(arguments: ExpositionFormat.allCases)
     func mutatedInputNeverTrapsAndErrorsPointInsideIt(_ format: ExpositionFormat) {
-        var rng = SeededRandom(seed: 2024)
+        var rng = SplitMix64(seed: 2024)
         let original = Array(Self.seedText.utf8)
         let interesting: [UInt8] = Array("{}\",=\\# \n\t.e+-0123456789NaInf".utf8) + [0x00, 0xFF, 0xC3, 0x0D]
         for _ in 0..<3000 {

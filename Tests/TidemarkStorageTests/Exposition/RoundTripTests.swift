@@ -1,5 +1,6 @@
 import Testing
 import TidemarkStorage
+import TidemarkWorkloads
 
 /// parse(write(x)) == x over random label sets, values and timestamps (seeded).
 @Suite("Exposition write → parse round trip")
@@ -7,12 +8,12 @@ struct RoundTripTests {
     static let alphabet: [String] = ["a", "Z", "_", "0", "9", ".", "-", " ", "\"", "\\", "\n", "\t", "\r", "#", "{", "}", ",", "=",
                                      "é", "ü", "日本", "🌊", "\\n", "\\\"", "le", "0.5"]
 
-    static func randomText(_ rng: inout SeededRandom, maxLength: Int) -> String {
+    static func randomText(_ rng: inout SplitMix64, maxLength: Int) -> String {
         let n = Int.random(in: 1...maxLength, using: &rng)
         return (0..<n).map { _ in alphabet.randomElement(using: &rng)! }.joined()
     }
 
-    static func randomName(_ rng: inout SeededRandom, metric: Bool) -> String {
+    static func randomName(_ rng: inout SplitMix64, metric: Bool) -> String {
         if Bool.random(using: &rng) {
             let first = metric ? "abcxyzABC_:" : "abcxyzABC_"
             let rest = metric ? "abcxyz_:0129" : "abcxyz_0129"
@@ -23,7 +24,7 @@ struct RoundTripTests {
         return randomText(&rng, maxLength: 8)
     }
 
-    static func randomLabels(_ rng: inout SeededRandom) -> Labels {
+    static func randomLabels(_ rng: inout SplitMix64) -> Labels {
         var labels = [Label(metricNameLabel, randomName(&rng, metric: true))]
         for _ in 0..<Int.random(in: 0...6, using: &rng) {
             var name = randomName(&rng, metric: false)
@@ -33,7 +34,7 @@ struct RoundTripTests {
         return Labels(labels)
     }
 
-    static func randomValue(_ rng: inout SeededRandom) -> Double {
+    static func randomValue(_ rng: inout SplitMix64) -> Double {
         switch Int.random(in: 0..<10, using: &rng) {
         case 0: return [0.0, -0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, 1e15, 1e16].randomElement(using: &rng)!
         case 1: return Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 100
@@ -47,7 +48,7 @@ struct RoundTripTests {
         }
     }
 
-    static func randomTimestamp(_ rng: inout SeededRandom) -> Int64 {
+    static func randomTimestamp(_ rng: inout SplitMix64) -> Int64 {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0: return [Int64.min, Int64.max, 0, -1, 1, 999, -999, 1000].randomElement(using: &rng)!
         case 1: return Int64.random(in: Int64.min...Int64.max, using: &rng)
@@ -57,7 +58,7 @@ struct RoundTripTests {
 
     @Test(arguments: ExpositionFormat.allCases)
     func randomSeriesRoundTrip(_ format: ExpositionFormat) throws {
-        var rng = SeededRandom(seed: 0x71de_3a2c)
+        var rng = SplitMix64(seed: 0x71de_3a2c)
         var written: [Parsed] = []
         var writer = ExpositionWriter(format: format)
         for i in 0..<400 {
