@@ -28,11 +28,7 @@ enum ExpositionNumbers {
     /// checked here.
     static func parseDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result<Double> {
         var i = 0
-        var negative = false
-        if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
-            i = 1
-        }
+        let negative = takeSign(p, &i, count)
         guard i < count else { return .invalid }
         if !isDigit(p[i]) && p[i] != UInt8(ascii: ".") {
             return parseSpecial(p + i, count - i, negative: negative)
@@ -72,11 +68,7 @@ enum ExpositionNumbers {
         guard sawDigit else { return .invalid }
         if i < count, p[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            var expNegative = false
-            if i < count, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
-                expNegative = p[i] == UInt8(ascii: "-")
-                i += 1
-            }
+            let expNegative = takeSign(p, &i, count)
             guard i < count, isDigit(p[i]) else { return .invalid }
             var e = 0
             while i < count, isDigit(p[i]) {
@@ -110,14 +102,28 @@ enum ExpositionNumbers {
         return .invalid
     }
 
+    /// Consumes an optional `+` or `-` at `i`; returns whether it was `-`.
+    @inline(__always)
+    static func takeSign(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ count: Int) -> Bool {
+        guard i < count, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") else { return false }
+        defer { i += 1 }
+        return p[i] == UInt8(ascii: "-")
+    }
+
+    /// `magnitude = magnitude × 10 + digit`, false if the signed result would leave Int64.
+    @inline(__always)
+    static func appendDigit(_ digit: UInt64, to magnitude: inout UInt64, negative: Bool) -> Bool {
+        let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.addingReportingOverflow(digit)
+        if o1 || o2 || s > UInt64(Int64.max) + (negative ? 1 : 0) { return false }
+        magnitude = s
+        return true
+    }
+
     /// Prometheus text timestamps: `[+-]?digits`, integer milliseconds.
     static func parseMilliseconds(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result<Int64> {
         var i = 0
-        var negative = false
-        if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
-            i = 1
-        }
+        let negative = takeSign(p, &i, count)
         guard i < count else { return .invalid }
         var magnitude: UInt64 = 0
         if count - i <= 18 {  // cannot overflow: skip the checks
@@ -130,10 +136,7 @@ enum ExpositionNumbers {
         }
         while i < count {
             guard isDigit(p[i]) else { return .invalid }
-            let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(UInt64(p[i] &- 0x30))
-            if o1 || o2 || s > UInt64(Int64.max) + (negative ? 1 : 0) { return .outOfRange }
-            magnitude = s
+            guard appendDigit(UInt64(p[i] &- 0x30), to: &magnitude, negative: negative) else { return .outOfRange }
             i += 1
         }
         return .value(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
@@ -178,11 +181,7 @@ enum ExpositionNumbers {
     static func parseSecondsAsMilliseconds(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result<Int64> {
         if let ms = plainSecondsAsMilliseconds(p, count) { return .value(ms) }
         var i = 0
-        var negative = false
-        if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
-            i = 1
-        }
+        let negative = takeSign(p, &i, count)
         let intStart = i
         while i < count, isDigit(p[i]) { i += 1 }
         let intEnd = i
@@ -198,11 +197,7 @@ enum ExpositionNumbers {
         var exponent = 0
         if i < count, p[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            var expNegative = false
-            if i < count, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
-                expNegative = p[i] == UInt8(ascii: "-")
-                i += 1
-            }
+            let expNegative = takeSign(p, &i, count)
             guard i < count, isDigit(p[i]) else { return .invalid }
             while i < count, isDigit(p[i]) {
                 if exponent < 100_000 { exponent = exponent * 10 + Int(p[i] &- 0x30) }
@@ -228,10 +223,7 @@ enum ExpositionNumbers {
                     d = 0
                 }
                 if magnitude == 0 && d == 0 { continue }
-                let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
-                let (s, o2) = m.addingReportingOverflow(d)
-                if o1 || o2 || s > UInt64(Int64.max) + (negative ? 1 : 0) { return .outOfRange }
-                magnitude = s
+                guard appendDigit(d, to: &magnitude, negative: negative) else { return .outOfRange }
             }
         }
         return .value(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
