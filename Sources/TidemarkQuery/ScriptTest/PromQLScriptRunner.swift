@@ -340,11 +340,11 @@ public struct PromQLScriptRunner {
         if eval.ordered { return nil }
         guard case .matrix(let series) = ranged.value else { return "range mode returned a \(Self.typeName(ranged.value)), not a matrix" }
         if let m = Self.checkSorted(series) { return "range mode: " + m }
-        var vec: [ScriptSample] = []
+        var vec: [VectorSample] = []
         for s in series {
-            if let p = s.samples.first(where: { $0.timestamp == t }) { vec.append(ScriptSample(labels: s.labels, t: t, v: p.value)) }
+            if let p = s.samples.first(where: { $0.timestamp == t }) { vec.append(VectorSample(labels: s.labels, t: t, v: p.value)) }
         }
-        let value: ScriptQueryOutput.Value
+        let value: QueryValue
         if case .scalar = out.value {
             guard let first = vec.first else { return "range mode: no value at the evaluation time for a scalar result" }
             value = .scalar(t: t, v: first.v)
@@ -380,7 +380,7 @@ public struct PromQLScriptRunner {
 
     static func list(_ a: [String]) -> String { "[" + a.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
 
-    static func typeName(_ v: ScriptQueryOutput.Value) -> String {
+    static func typeName(_ v: QueryValue) -> String {
         switch v {
         case .scalar: return "scalar"
         case .string: return "string"
@@ -389,7 +389,7 @@ public struct PromQLScriptRunner {
         }
     }
 
-    static func checkSorted(_ series: [ScriptSeries]) -> String? {
+    static func checkSorted(_ series: [RangeSeries]) -> String? {
         for (a, b) in zip(series, series.dropFirst()) where b.labels < a.labels {
             return "matrix not sorted by labels: \(b.labels) comes after \(a.labels)"
         }
@@ -397,7 +397,7 @@ public struct PromQLScriptRunner {
     }
 
     /// Compares a result with the expectations; nil when they agree.
-    func compare(_ eval: EvalCommand, _ value: ScriptQueryOutput.Value, start: Int64, end: Int64, step: Int64) -> String? {
+    func compare(_ eval: EvalCommand, _ value: QueryValue, start: Int64, end: Int64, step: Int64) -> String? {
         let expectScalar = eval.expectedScalar != nil
         switch value {
         case .matrix(let series):
@@ -470,7 +470,7 @@ public struct PromQLScriptRunner {
         return shown.joined(separator: ", ") + (e.count > 3 ? ", … (\(e.count) in all)" : "")
     }
 
-    static func samples(_ s: [ScriptSample]) -> String {
+    static func samples(_ s: [VectorSample]) -> String {
         let shown = s.prefix(4).map { "\($0.labels) => \(PrometheusFormat.goFloat($0.v))" }
         return shown.joined(separator: ", ") + (s.count > 4 ? ", … (\(s.count) in all)" : "")
     }

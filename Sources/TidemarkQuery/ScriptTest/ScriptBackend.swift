@@ -1,42 +1,16 @@
 import TidemarkStorage
 
-/// A query result as the script runner sees it.
+/// A query result as the script runner sees it: the engine's value types, so any
+/// backend reports results in the same shapes Tidemark's engine does.
 public struct ScriptQueryOutput: Sendable {
-    public enum Value: Sendable {
-        case scalar(t: Int64, v: Double)
-        case string(t: Int64, v: String)
-        case vector([ScriptSample])
-        case matrix([ScriptSeries])
-    }
-
-    public var value: Value
+    public var value: QueryValue
     public var warnings: [String]
     public var infos: [String]
 
-    public init(value: Value, warnings: [String] = [], infos: [String] = []) {
+    public init(value: QueryValue, warnings: [String] = [], infos: [String] = []) {
         self.value = value
         self.warnings = warnings
         self.infos = infos
-    }
-}
-
-public struct ScriptSample: Sendable, Equatable {
-    public var labels: Labels
-    public var t: Int64
-    public var v: Double
-    public init(labels: Labels, t: Int64, v: Double) {
-        self.labels = labels
-        self.t = t
-        self.v = v
-    }
-}
-
-public struct ScriptSeries: Sendable, Equatable {
-    public var labels: Labels
-    public var samples: [Sample]
-    public init(labels: Labels, samples: [Sample]) {
-        self.labels = labels
-        self.samples = samples
     }
 }
 

@@ -37,14 +37,7 @@ public struct TidemarkScriptBackend: PromQLScriptBackend {
     }
 
     static func convert(_ r: QueryResult) -> ScriptQueryOutput {
-        let value: ScriptQueryOutput.Value
-        switch r.value {
-        case .scalar(let t, let v): value = .scalar(t: t, v: v)
-        case .string(let t, let v): value = .string(t: t, v: v)
-        case .vector(let samples): value = .vector(samples.map { ScriptSample(labels: $0.labels, t: $0.t, v: $0.v) })
-        case .matrix(let series): value = .matrix(series.map { ScriptSeries(labels: $0.labels, samples: $0.samples) })
-        }
-        return ScriptQueryOutput(value: value, warnings: r.warnings, infos: r.infos)
+        ScriptQueryOutput(value: r.value, warnings: r.warnings, infos: r.infos)
     }
 }
 

@@ -24,11 +24,11 @@ struct FakeScriptBackend: PromQLScriptBackend {
         case .vectorSelector(let vs):
             let at: Int64
             if case .timestamp(let x)? = vs.at { at = x } else { at = t }
-            var out: [ScriptSample] = []
+            var out: [VectorSample] = []
             do {
                 for s in try db.querier().select(vs.matchers, mint: at - 300_000 + 1, maxt: at) {
                     if let last = try s.samples().last, !SequenceValue.isStale(last.value) {
-                        out.append(ScriptSample(labels: s.labels.removing([metricNameLabel]).setting(metricNameLabel, to: vs.name!), t: t, v: last.value))
+                        out.append(VectorSample(labels: s.labels.removing([metricNameLabel]).setting(metricNameLabel, to: vs.name!), t: t, v: last.value))
                     }
                 }
             } catch {
@@ -52,6 +52,6 @@ struct FakeScriptBackend: PromQLScriptBackend {
             }
             t += step
         }
-        return ScriptQueryOutput(value: .matrix(series.keys.sorted().map { ScriptSeries(labels: $0, samples: series[$0]!) }))
+        return ScriptQueryOutput(value: .matrix(series.keys.sorted().map { RangeSeries(labels: $0, samples: series[$0]!) }))
     }
 }
