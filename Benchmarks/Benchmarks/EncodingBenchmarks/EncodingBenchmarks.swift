@@ -193,6 +193,32 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(acc)
     }
 
+    // The same samples as a block stores them: decimal-packed, decoded a chunk at a time
+    // into a reused buffer (as SeriesIterator does).
+    let decimalChunks = Data.chunks.map(ChunkBuilder.recodeSmallest)
+    precondition(decimalChunks.allSatisfy { $0.first == ChunkEncoding.decimalPacked.rawValue })
+    Benchmark("Chunk decode decimal 8×125 (samples)", configuration: perSample) { benchmark in
+        let buffer = SampleBuffer(capacity: Data.chunkSize)
+        var sum: Int64 = 0
+        var acc: UInt64 = 0
+        var next = 0
+        var i = buffer.count
+        for _ in benchmark.scaledIterations {
+            if i == buffer.count {
+                buffer.removeAll()
+                var it = try! ChunkIterator(decimalChunks[next])
+                buffer.append(remainingOf: &it)
+                next += 1
+                i = 0
+            }
+            sum &+= buffer.timestamps[i]
+            acc ^= buffer.values[i].bitPattern
+            i += 1
+        }
+        blackHole(sum)
+        blackHole(acc)
+    }
+
     // MARK: 64 KiB pages
 
     let page = Data.page

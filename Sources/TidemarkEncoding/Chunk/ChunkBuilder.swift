@@ -55,4 +55,27 @@ public struct ChunkBuilder: Sendable {
         for i in timestamps.indices { try b.append(timestamps[i], values[i]) }
         return b.encoded()
     }
+
+    /// Encodes a whole sorted series slice in the smallest codec that holds it exactly:
+    /// `decimalPacked` when every value is an exact decimal and that is no larger, else
+    /// `xorColumns`. Block writers use this; the head's open chunks stay XOR.
+    public static func encodeSmallest(timestamps: [Int64], values: [Double]) throws(ChunkError) -> [UInt8] {
+        let xor = try encode(timestamps: timestamps, values: values)
+        if let decimal = DecimalChunk.encode(timestamps: timestamps, values: values), decimal.count <= xor.count {
+            return decimal
+        }
+        return xor
+    }
+
+    /// Re-encodes a finished chunk in the smallest codec that holds it exactly (see
+    /// `encodeSmallest`); returns the chunk unchanged when it is already smallest or
+    /// cannot be decoded.
+    public static func recodeSmallest(_ chunk: [UInt8]) -> [UInt8] {
+        guard chunk.first == ChunkEncoding.xorColumns.rawValue,
+              let (ts, vs) = try? ChunkIterator.decodeAll(chunk),
+              let decimal = DecimalChunk.encode(timestamps: ts, values: vs),
+              decimal.count <= chunk.count
+        else { return chunk }
+        return decimal
+    }
 }

@@ -1,0 +1,61 @@
+/// Reusable memory for decoding whole chunks: a timestamp array and a value array side by
+/// side, grown as needed and never shrunk, so a reader that walks many chunks allocates
+/// once instead of per chunk (and never zero-fills what the decoder overwrites).
+public final class SampleBuffer {
+    /// Number of samples held.
+    public private(set) var count = 0
+    public private(set) var capacity: Int
+    /// `timestamps[0..<count]` and `values[0..<count]` are the samples.
+    public private(set) var timestamps: UnsafeMutablePointer<Int64>
+    public private(set) var values: UnsafeMutablePointer<Double>
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(1, capacity)
+        timestamps = .allocate(capacity: self.capacity)
+        values = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        timestamps.deallocate()
+        values.deallocate()
+    }
+
+    /// Empties the buffer, keeping its memory.
+    public func removeAll() { count = 0 }
+
+    /// Appends one sample.
+    public func append(_ t: Int64, _ v: Double) {
+        reserve(count + 1)
+        timestamps[count] = t
+        values[count] = v
+        count += 1
+    }
+
+    /// Appends every sample `chunk` has not yet produced; returns how many. Fewer than
+    /// `chunk.count` remaining means the chunk is damaged and `chunk.error` says how.
+    @discardableResult
+    public func append(remainingOf chunk: inout ChunkIterator) -> Int {
+        let n = chunk.remaining
+        reserve(count + n)
+        let k = chunk.decode(
+            timestamps: UnsafeMutableBufferPointer(start: timestamps + count, count: n),
+            values: UnsafeMutableBufferPointer(start: values + count, count: n))
+        count += k
+        return k
+    }
+
+    /// Makes room for `n` samples in all, keeping the contents.
+    public func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        let newCapacity = max(n, capacity * 2)
+        let t = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity)
+        let v = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+        t.update(from: timestamps, count: count)
+        v.update(from: values, count: count)
+        timestamps.deallocate()
+        values.deallocate()
+        timestamps = t
+        values = v
+        capacity = newCapacity
+    }
+}
