@@ -71,14 +71,12 @@ public enum DecimalChunk {
             t &+= Int64(bitPattern: delta)
             ts[1] = t
             if n >= 3 {
-                // The dods land in ts[2...] first, then become timestamps in place.
-                try ts.advanced(by: 2).withMemoryRebound(to: UInt64.self, capacity: n - 2) { (raw) throws(ChunkError) in
-                    try PackedIntegers.decode(bytes, at: &pos, end: end, count: n - 2, into: raw)
-                }
-                for i in 2..<n {
-                    delta &+= UInt64(bitPattern: Varint.unzigzag(UInt64(bitPattern: ts[i])))
+                // The running sums (dod → delta → timestamp) run inside the unpacking loop.
+                let out = ts + 2
+                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 2) { i, z in
+                    delta &+= UInt64(bitPattern: Varint.unzigzag(z))
                     t &+= Int64(bitPattern: delta)
-                    ts[i] = t
+                    out[i] = t
                 }
             }
         }
@@ -90,20 +88,18 @@ public enum DecimalChunk {
         var m = Varint.unzigzag(m0)
         vs[0] = DecimalScale.value(m, scale: k)
         if n >= 2 {
-            try vs.advanced(by: 1).withMemoryRebound(to: UInt64.self, capacity: n - 1) { (raw) throws(ChunkError) in
-                try PackedIntegers.decode(bytes, at: &pos, end: end, count: n - 1, into: raw)
-            }
+            let out = vs + 1
             // Two loops so the common integer case has no division.
             if k == 0 {
-                for i in 1..<n {
-                    m &+= Varint.unzigzag(vs[i].bitPattern)
-                    vs[i] = Double(m)
+                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 1) { i, z in
+                    m &+= Varint.unzigzag(z)
+                    out[i] = Double(m)
                 }
             } else {
                 let p = DecimalScale.powers[k]
-                for i in 1..<n {
-                    m &+= Varint.unzigzag(vs[i].bitPattern)
-                    vs[i] = Double(m) / p
+                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 1) { i, z in
+                    m &+= Varint.unzigzag(z)
+                    out[i] = Double(m) / p
                 }
             }
         }

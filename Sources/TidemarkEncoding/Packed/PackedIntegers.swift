@@ -47,6 +47,18 @@ public enum PackedIntegers {
     public static func decode(
         _ bytes: [UInt8], at position: inout Int, end: Int, count: Int, into out: UnsafeMutablePointer<UInt64>
     ) throws(ChunkError) {
+        try forEach(bytes, at: &position, end: end, count: count) { i, v in out[i] = v }
+    }
+
+    /// Decodes a column of `count` values starting at `bytes[position]` and hands each to
+    /// `body` with its index, in order (exceptions in their place), so a caller's running
+    /// sum runs in the unpacking loop. `position` moves past the column; throws if the
+    /// column is malformed or runs past `end`, in which case `body` may have seen some
+    /// values.
+    @inlinable @inline(__always)
+    public static func forEach(
+        _ bytes: [UInt8], at position: inout Int, end: Int, count: Int, _ body: (Int, UInt64) -> Void
+    ) throws(ChunkError) {
         guard position < end else { throw .corrupt("packed column header missing at byte \(position)") }
         let width = Int(bytes[position])
         guard width <= 64 else { throw .corrupt("packed column width \(width) > 64 at byte \(position)") }
@@ -59,17 +71,24 @@ public enum PackedIntegers {
             throw .corrupt("packed column of \(count) × \(width) bits runs past the chunk end")
         }
         var reader = BitReader(bytes, start: position, end: position + packedBytes)
-        reader.unpack(width: width, count: count, into: out)
         position += packedBytes
-        var index = -1
-        for _ in 0..<Int(exceptionCount) {
-            guard let gap = ByteVarint.read(bytes, &position, end), gap < UInt64(count),
-                  let value = ByteVarint.read(bytes, &position, end)
-            else { throw .corrupt("packed column exception list truncated at byte \(position)") }
-            index += Int(gap) + 1
-            guard index < count else { throw .corrupt("packed column exception index \(index) ≥ \(count)") }
-            out[index] = value
+        var exceptions = ExceptionList(bytes, start: position, end: end, remaining: Int(exceptionCount), count: count)
+        // Runs of plain fields between exceptions go through the tight loop; each
+        // exception replaces its field's 0.
+        var start = 0
+        while true {
+            try exceptions.advance()
+            let stop = min(exceptions.index, count)
+            if stop > start {
+                let base = start
+                reader.forEachField(width: width, count: stop - start) { i, v in body(base &+ i, v) }
+            }
+            if stop == count { break }
+            _ = reader.readBits(width)
+            body(stop, exceptions.value)
+            start = stop + 1
         }
+        position = exceptions.position
     }
 
     /// The field width (0...64) that makes the column smallest, exceptions included.
@@ -98,12 +117,52 @@ public enum PackedIntegers {
     }
 }
 
+/// The exception list of a packed column, read one entry ahead of the fields.
+@usableFromInline
+struct ExceptionList {
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var position: Int
+    @usableFromInline let end: Int
+    /// Entries not yet read.
+    @usableFromInline var remaining: Int
+    @usableFromInline let count: Int
+    /// The next exception's field index (`Int.max` when none is left) and value.
+    @usableFromInline var index = -1
+    @usableFromInline var value: UInt64 = 0
+
+    @usableFromInline
+    init(_ bytes: [UInt8], start: Int, end: Int, remaining: Int, count: Int) {
+        self.bytes = bytes
+        self.position = start
+        self.end = end
+        self.remaining = remaining
+        self.count = count
+    }
+
+    /// Reads the next entry; throws if it is truncated or its index is past the column.
+    @usableFromInline
+    mutating func advance() throws(ChunkError) {
+        guard remaining > 0 else {
+            index = Int.max
+            return
+        }
+        guard let gap = ByteVarint.read(bytes, &position, end), gap < UInt64(count),
+              let v = ByteVarint.read(bytes, &position, end)
+        else { throw .corrupt("packed column exception list truncated at byte \(position)") }
+        index += Int(gap) + 1
+        guard index < count else { throw .corrupt("packed column exception index \(index) ≥ \(count)") }
+        remaining -= 1
+        value = v
+    }
+}
+
 /// Unsigned LEB128 varints read from a byte array with an explicit end (the chunk
 /// headers' reader).
+@usableFromInline
 enum ByteVarint {
     /// Reads a uvarint at `bytes[position]`, moving past it; nil if it runs past `end`
     /// or is longer than ten bytes.
-    @inlinable
+    @usableFromInline
     static func read(_ bytes: [UInt8], _ position: inout Int, _ end: Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
