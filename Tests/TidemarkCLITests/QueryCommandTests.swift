@@ -86,7 +86,17 @@ import TidemarkStorage
             #expect(csv.stdout == "series,timestamp,value\n\"odd{path=\"\"a,\\\"\"b\\\"\"<c>\"\"}\",1700000000,2.5\n")
             let table = try tidemark(["query", "--data", data, "--time", "1700000030", "--format", "table", "up"])
             #expect(table.status == 0, "\(table.stderr)")
-            #expect(table.stdout.contains("SERIES") && table.stdout.contains(#"up{instance="y", job="b"}"#))
+            #expect(table.stdout == "common labels: up\n  instance  job  VALUE\n  x         a        1\n  y         b        1\n", "\(table.stdout)")
+            let range = try tidemark(["query", "--data", data, "--start", "1700000000", "--end", "1700000060", "--step", "30s", "--format", "table", "up"])
+            #expect(range.stdout == """
+                common labels: up
+                  TREND  MIN     AVG  MAX  LAST  SERIES
+                  ██▁      0  0.6667    1     0  {instance="x", job="a"}
+                  ▄▄▄      1       1    1     1  {instance="y", job="b"}
+
+                """, "\(range.stdout)")
+            let caret = try tidemark(["query", "--data", data, "--time", "0", "sum(up{job=})"])
+            #expect(caret.status == 1 && caret.stderr.hasSuffix("sum(up{job=})\n           ^\n"), "\(caret.stderr)")
         }
     }
 
