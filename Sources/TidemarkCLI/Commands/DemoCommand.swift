@@ -47,7 +47,11 @@ struct DemoCommand: ParsableCommand {
         if let first = db.blocks.first {
             Terminal.warn("\(dataOptions.data) already holds data (block \(first.name)); adding the demo data again is harmless: duplicates are merged on read")
         }
-        let workload = NodeWorkload(GenerateCommand.configuration(hosts: hosts, hours: hours, interval: 10, seed: seed, start: nil))
+        // Data up to the current 10 s (not the last full hour, as `generate` does), so the
+        // REPL's queries at "now" find it.
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let start = (now - Int64(hours * 3_600_000)) / 10_000 * 10_000
+        let workload = NodeWorkload(GenerateCommand.configuration(hosts: hosts, hours: hours, interval: 10, seed: seed, start: start))
         print("Generating and importing \(workload.series.count) series × \(workload.configuration.scrapes) scrapes = \(workload.sampleCount) samples into \(dataOptions.data) …")
         let started = Terminal.now()
         let importer = BulkImporter(db: db)

@@ -37,12 +37,10 @@ enum REPLLauncher {
         let metrics = (try? db.querier().labelValues(metricNameLabel, []).count) ?? 0
         let samples = db.blocks.reduce(db.headSamples.samples) { $0 + $1.meta.stats.numSamples }
         var text = "Tidemark REPL on \(db.directory): \(metrics) metric names, \(NumberText.grouped(samples)) samples"
-        let starts = db.blocks.map(\.meta.minTime) + [db.headMinTime].compactMap { $0 }
-        let ends = db.blocks.map(\.meta.maxTime) + [db.headMaxTime].compactMap { $0 }
-        if let first = starts.min(), let last = ends.max() {
-            text += " from \(InspectReport.time(first)) to \(InspectReport.time(last))"
-        }
-        return text + ".\nType a PromQL query, :help for commands; Tab completes, Ctrl-C cancels, Ctrl-D quits.\n"
+        if let newest = NewestSample.time(in: db) { text += ", the newest at \(InspectReport.time(newest))" }
+        text += ".\n"
+        if samples == 0 { text += "No data yet: 'tidemark demo' generates a sample dataset, :load FILE imports exposition text.\n" }
+        return text + "Type a PromQL query, :help for commands; Tab completes, Ctrl-C cancels, Ctrl-D quits.\n"
     }
 }
 

@@ -84,10 +84,18 @@ final class REPLSession {
             return .error(error.kind == .canceled ? "query canceled" : error.annotated(text))
         }
         var reply = REPLReply(output: QueryOutput.render(result.value, as: format, width: width()))
+        if case .vector(let v) = result.value, v.isEmpty, let hint = staleDataHint(at: window.start) { reply.errors += hint }
         for w in result.warnings { reply.errors += "warning: \(w)\n" }
         for i in result.infos { reply.errors += "info: \(i)\n" }
         if timing { reply.output += Self.timingLine(parseSeconds: parseSeconds, result) }
         return reply
+    }
+
+    /// A hint when an instant query ran after the newest data by more than the lookback
+    /// (a common surprise with imported data): where the data ends.
+    func staleDataHint(at time: Int64) -> String? {
+        guard let newest = NewestSample.time(in: db), time - newest > EngineOptions().lookbackDelta else { return nil }
+        return "hint: the newest sample is at \(InspectReport.time(newest)); try :instant \(PrometheusFormat.timestamp(newest)) or :range with earlier times\n"
     }
 
     static func timingLine(parseSeconds: Double, _ r: QueryResult) -> String {

@@ -29,6 +29,9 @@ import TidemarkStorage
                 """))
             #expect(s.handle("  ").output.isEmpty)
             #expect(s.handle("1 + 1").output == "2\n")
+            _ = s.handle(":instant now+1h")
+            #expect(s.handle("up") == REPLReply(output: "(empty vector)\n",
+                errors: "hint: the newest sample is at 2023-11-14T22:22:20Z; try :instant 1700000540 or :range with earlier times\n"))
         }
     }
 

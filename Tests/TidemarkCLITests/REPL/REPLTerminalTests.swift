@@ -38,7 +38,8 @@ struct REPLTerminalTests {
             // Tab completes a unique metric name, then a label name, then a label value
             // with its closing quote.
             term.type("node_load5{inst\t")
-            at = term.waitFor("instance", after: at)
+            at = term.waitFor("ance", after: at)  // libedit moves the cursor, then writes the rest of the word
+            #expect(at != nil, "\(term.screen)")
             term.type("=\"a\t")
             at = term.waitFor(":9100\"", after: at)  // libedit redraws with cursor moves in between
             #expect(at != nil, "\(term.screen)")
@@ -53,6 +54,7 @@ struct REPLTerminalTests {
             // An open parenthesis continues on the next line.
             term.type("sum(\r")
             at = term.waitFor("... ", after: at)
+            #expect(at != nil, "\(term.screen)")
             term.type("up)\r")
             at = term.waitFor("2", after: at)
             #expect(at != nil, "\(term.screen)")
