@@ -4,27 +4,6 @@ import TidemarkStorage
 
 /// `tidemark query` as a child process, against data loaded with `tidemark import`.
 @Suite struct QueryCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func tidemark(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = try tidemarkExecutable()
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     static let data = """
         up{job="a",instance="x"} 1 1700000000000
         up{job="a",instance="x"} 0 1700000060000

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs a command inside a pseudo-terminal made by util-linux `script`, so the child
 /// sees a terminal on stdin and stdout; the test types into it and reads the screen
@@ -55,6 +56,15 @@ final class PseudoTerminal: @unchecked Sendable {
             usleep(20_000)
         }
         return nil
+    }
+
+    /// `waitFor`, recording a test issue (with the screen so far) when `text` never shows.
+    @discardableResult
+    func expect(_ text: String, after offset: String.Index? = nil, timeout: Double = 15,
+                sourceLocation: SourceLocation = #_sourceLocation) -> String.Index? {
+        let found = waitFor(text, after: offset, timeout: timeout)
+        if found == nil { Issue.record("never showed \(text.debugDescription); screen:\n\(screen)", sourceLocation: sourceLocation) }
+        return found
     }
 
     /// The exit status, or nil if the process is still running after `timeout` seconds

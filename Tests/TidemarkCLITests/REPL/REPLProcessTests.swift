@@ -4,34 +4,6 @@ import Testing
 /// `tidemark repl`, `demo` and their `--help` as child processes with piped standard
 /// input (no terminal): one input per line, plain output, exit code 1 if a line failed.
 @Suite struct REPLProcessTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func tidemark(_ args: [String], stdin: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = try tidemarkExecutable()
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["COLUMNS"] = "100"
-        p.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try p.run()
-        if let stdin {
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// A data directory holding the fixture, imported with `tidemark import`.
     func withData(_ body: (String, String) throws -> Void) throws {
         let dir = try TempDir("repl-piped")
@@ -45,7 +17,7 @@ import Testing
 
     @Test func pipedQueriesOnePerLine() throws {
         try withData { data, _ in
-            let r = try tidemark(["repl", "--data", data], stdin: """
+            let r = try tidemark(["repl", "--data", data], environment: ["COLUMNS": "100"], stdin: """
                 :instant 1700000540
                 sum by (job) (up)
                 # a comment line, then an empty one
@@ -71,7 +43,7 @@ import Testing
 
     @Test func pipedErrorsGoToStderrAndExitOne() throws {
         try withData { data, _ in
-            let r = try tidemark(["repl", "--data", data], stdin: ":instant 1700000540\nsum(up\nsum(up)\n:range 1\n")
+            let r = try tidemark(["repl", "--data", data], environment: ["COLUMNS": "100"], stdin: ":instant 1700000540\nsum(up\nsum(up)\n:range 1\n")
             #expect(r.status == 1)
             #expect(r.stdout == "instant queries at 1700000540\n  VALUE\n      2\n", "\(r.stdout)")
             #expect(r.stderr == "sum(up\n      ^\n1:7: parse error: unclosed left parenthesis\nusage: :range START END [STEP]\n", "\(r.stderr)")

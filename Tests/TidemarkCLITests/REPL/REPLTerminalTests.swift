@@ -11,7 +11,7 @@ struct REPLTerminalTests {
     func startREPL(data: String, dir: String) throws -> PseudoTerminal {
         let term = try PseudoTerminal([try tidemarkExecutable().path, "repl", "--data", data, "--history", dir + "/history"],
                                       environment: ["COLUMNS": "100", "HOME": dir])
-        #expect(term.waitFor("Ctrl-D quits.") != nil, "\(term.screen)")
+        term.expect("Ctrl-D quits.")
         return term
     }
 
@@ -20,12 +20,7 @@ struct REPLTerminalTests {
         defer { dir.remove() }
         let file = dir.path + "/fixture.prom"
         try REPLFixture.exposition.write(toFile: file, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = try tidemarkExecutable()
-        p.arguments = ["import", "--data", dir.path + "/data", file]
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        #expect(try tidemark(["import", "--data", dir.path + "/data", file]).status == 0)
         try body(dir.path + "/data", dir.path)
     }
 
@@ -33,36 +28,28 @@ struct REPLTerminalTests {
         try withData { data, dir in
             let term = try startREPL(data: data, dir: dir)
             term.type(":instant 1700000540\r")
-            var at = term.waitFor("instant queries at 1700000540")
-            #expect(at != nil, "\(term.screen)")
+            var at = term.expect("instant queries at 1700000540")
             // Tab completes a unique metric name, then a label name, then a label value
-            // with its closing quote.
+            // with its closing quote. libedit moves the cursor and then writes the rest
+            // of the word, so only the completed tail shows as one piece.
             term.type("node_load5{inst\t")
-            at = term.waitFor("ance", after: at)  // libedit moves the cursor, then writes the rest of the word
-            #expect(at != nil, "\(term.screen)")
+            at = term.expect("ance", after: at)
             term.type("=\"a\t")
-            at = term.waitFor(":9100\"", after: at)  // libedit redraws with cursor moves in between
-            #expect(at != nil, "\(term.screen)")
+            at = term.expect(":9100\"", after: at)
             term.type("}\r")
-            at = term.waitFor("4.5", after: at)
-            #expect(at != nil, "completed query did not run: \(term.screen)")
-            // Two Tabs list the choices.
+            at = term.expect("4.5", after: at)
+            // Two Tabs list the choices; Ctrl-U clears the line.
             term.type("node_lo\t\t")
-            at = term.waitFor("node_load15", after: at)
-            #expect(at != nil, "\(term.screen)")
-            term.type("\u{15}")  // Ctrl-U clears the line
+            at = term.expect("node_load15", after: at)
+            term.type("\u{15}")
             // An open parenthesis continues on the next line.
             term.type("sum(\r")
-            at = term.waitFor("... ", after: at)
-            #expect(at != nil, "\(term.screen)")
+            at = term.expect("... ", after: at)
             term.type("up)\r")
-            at = term.waitFor("2", after: at)
-            #expect(at != nil, "\(term.screen)")
-            // A parse error shows a caret.
+            at = term.expect("2", after: at)
+            // A parse error shows the query with a caret.
             term.type("up{job=}\r")
-            at = term.waitFor("1:8: parse error", after: at)
-            #expect(at != nil, "\(term.screen)")
-            #expect(term.screen.contains("up{job=}\r\n       ^"), "\(term.screen)")
+            term.expect("up{job=}\r\n       ^\r\n1:8: parse error", after: at)
             term.type("\u{04}")
             #expect(term.waitForExit() == 0)
         }
@@ -72,22 +59,21 @@ struct REPLTerminalTests {
         try withData { data, dir in
             let term = try startREPL(data: data, dir: dir)
             term.type("half typed\u{03}")
-            var at = term.waitFor("^C")
-            #expect(term.waitFor(Self.prompt, after: at) != nil, "\(term.screen)")
+            var at = term.expect("^C")
+            at = term.expect(Self.prompt, after: at)
             // A query that runs for many seconds in a debug build.
             term.type(":range -1d now 10s\r")
-            at = term.waitFor("step 10s", after: at)
+            at = term.expect("step 10s", after: at)
             term.type("quantile_over_time(0.5, vector(1)[1d:1s])\r")
             usleep(500_000)
             let sent = Date()
             term.type("\u{03}")
-            at = term.waitFor("query canceled", after: at, timeout: 10)
-            #expect(at != nil, "\(term.screen)")
+            at = term.expect("query canceled", after: at, timeout: 10)
             #expect(Date().timeIntervalSince(sent) < 5)
             term.type(":instant 1700000540\r")
-            at = term.waitFor("instant queries", after: at)
+            at = term.expect("instant queries", after: at)
             term.type("sum(up)\r")
-            #expect(term.waitFor("2", after: at) != nil, "\(term.screen)")
+            term.expect("2", after: at)
             term.type(":quit\r")
             #expect(term.waitForExit() == 0, "\(term.screen)")
         }
@@ -97,17 +83,15 @@ struct REPLTerminalTests {
         try withData { data, dir in
             let first = try startREPL(data: data, dir: dir)
             first.type("vector(7)\r")
-            #expect(first.waitFor("VALUE") != nil, "\(first.screen)")
+            first.expect("VALUE")
             first.type("\u{04}")
             #expect(first.waitForExit() == 0)
             let history = try String(contentsOfFile: dir + "/history", encoding: .utf8)
             #expect(history.contains("vector(7)"), "\(history)")
 
             let second = try startREPL(data: data, dir: dir)
-            second.type("\u{1B}[A")  // Up: the previous run's query
-            #expect(second.waitFor("vector(7)") != nil, "\(second.screen)")
-            second.type("\r")
-            #expect(second.waitFor("VALUE") != nil, "\(second.screen)")
+            second.type("\u{1B}[A\r")  // Up recalls the previous run's query
+            second.expect("VALUE", after: second.expect("vector(7)"))
             second.type("\u{04}")
             #expect(second.waitForExit() == 0)
         }
