@@ -32,7 +32,7 @@ final class REPLSession {
         do { command = try REPLCommand.parse(input) } catch { return .error(error.description) }
         switch command {
         case .query(let q): return q.isEmpty ? REPLReply() : runQuery(q)
-        case .help: return REPLReply(output: Self.helpText)
+        case .help: return REPLReply(output: Self.helpText(width: width()))
         case .quit: return REPLReply(quit: true)
         case .settings: return REPLReply(output: settingsText)
         case .range, .instant: return setMode(command)
@@ -211,10 +211,10 @@ final class REPLSession {
         }
     }
 
-    static var helpText: String {
+    static func helpText(width: Int) -> String {
         var out = "Type a PromQL query and press Enter; an open bracket or a trailing \\ continues on the next line.\n"
         out += "Tab completes metric, label and function names and label values. Ctrl-C cancels, Ctrl-D quits.\n\n"
-        out += TextTable.render(header: ["COMMAND", "WHAT IT DOES"], rows: REPLCommand.usage.map { [$0.0, $0.1] })
+        out += TextTable.render(header: ["COMMAND", "WHAT IT DOES"], rows: REPLCommand.usage.map { [$0.0, $0.1] }, width: width, separator: " ")
         out += """
 
             Examples:

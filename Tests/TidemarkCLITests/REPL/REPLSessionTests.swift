@@ -145,6 +145,7 @@ import TidemarkStorage
         try withSession { s, _ in
             let help = s.handle(":help").output
             for name in REPLCommand.names { #expect(help.contains(":" + name), "\(name)") }
+            #expect(help.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(help)")  // descriptions wrap
             #expect(s.handle(":quit").quit)
         }
     }
