@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEditline", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
         .target(name: "TidemarkWorkloads", dependencies: ["TidemarkStorage"]),
@@ -26,6 +27,7 @@ let package = Package(
         .executableTarget(
             name: "TidemarkCLI",
             dependencies: [
+                "CEditline",
                 "TidemarkStorage",
                 "TidemarkQuery",
                 "TidemarkWorkloads",

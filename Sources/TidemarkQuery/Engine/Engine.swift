@@ -78,16 +78,22 @@ public final class Engine: Sendable {
         }
         let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
         let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        var timings = QueryTimings()
+        let planned = Date()
+        timings.planSeconds = planned.timeIntervalSince(began)
         do {
             let ctx = QueryContext(data: [:], options: options, queryStart: start, queryEnd: end, began: began)
             let data = try fetch(plan, ctx)
+            let fetched = Date()
+            timings.fetchSeconds = fetched.timeIntervalSince(planned)
             let ctx2 = QueryContext(data: data, options: options, queryStart: start, queryEnd: end, began: began)
             ctx2.stats = ctx.stats
             ctx2.queryStep = step
             let ev = Evaluator(ctx: ctx2, start: start, end: end, interval: isRange ? step : 1)
             let v = try ev.eval(expr)
             let value = try result(v, start: start, isRange: isRange, ev: ev)
-            return QueryResult(value: value, warnings: ctx2.warnings, infos: ctx2.infos, stats: ctx2.stats)
+            timings.evalSeconds = Date().timeIntervalSince(fetched)
+            return QueryResult(value: value, warnings: ctx2.warnings, infos: ctx2.infos, stats: ctx2.stats, timings: timings)
         } catch let e as QueryError {
             throw e
         } catch let e as StorageError {

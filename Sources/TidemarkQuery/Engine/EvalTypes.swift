@@ -85,12 +85,14 @@ final class QueryContext {
     func warn(_ s: String) { if !warnings.contains(s) { warnings.append(s) } }
     func info(_ s: String) { if !infos.contains(s) { infos.append(s) } }
 
-    /// Throws when the query ran out of time (checked cheaply, every 64th call).
+    /// Throws when the query ran out of time or was canceled (checked cheaply, every
+    /// 64th call).
     @inline(__always)
     func check() throws {
         checkCounter &+= 1
-        if checkCounter & 63 == 0, Date() > deadline {
-            throw QueryError(.timeout, "query timed out in query execution")
+        if checkCounter & 63 == 0 {
+            if Date() > deadline { throw QueryError(.timeout, "query timed out in query execution") }
+            if options.cancellation?.isCancelled == true { throw QueryError(.canceled, "query was canceled in query execution") }
         }
     }
 
