@@ -135,22 +135,21 @@ struct StartTimestampStorageTests {
         try db.close()
     }
 
-    @Test("A torn write of a samples-with-start record, cut at every byte, loses that commit only")
-    func tornTailOfASamplesWithStartRecord() throws {
-        let pristine = DamageDir("wal-st-torn")
-        do {
-            let db = try DB.open(pristine.path, options: damageOptions())
-            for i in 0..<6 { try Self.commit(db, i) }
-            try db.close()
-        }
-        let segs = try walSegments(pristine.path)
-        try #require(segs.count == 1)
-        let segName = URL(fileURLWithPath: segs[0]).lastPathComponent
-        let bytes = try Damage.bytes(segs[0])
-        let spans = walRecordSpans(bytes)
-        try #require(spans.last?.end == bytes.count)
+    /// A database of six commits whose last record is the last commit's type-3 record.
+    static func sixCommits(_ name: String) throws -> (dir: DamageDir, segmentName: String, bytes: [UInt8], last: WALRecordSpan) {
+        let pristine = DamageDir(name)
+        let db = try DB.open(pristine.path, options: damageOptions())
+        for i in 0..<6 { try Self.commit(db, i) }
+        try db.close()
+        let (_, name, bytes, spans) = try singleWALSegment(pristine.path)
         let last = spans[spans.count - 1]
         try #require(last.type == 3)
+        return (pristine, name, bytes, last)
+    }
+
+    @Test("A torn write of a samples-with-start record, cut at every byte, loses that commit only")
+    func tornTailOfASamplesWithStartRecord() throws {
+        let (pristine, segName, bytes, last) = try Self.sixCommits("wal-st-torn")
         let before = Self.expected(0..<5)
         for cut in last.start..<bytes.count {
             let dir = try pristine.copy("wal-st-torn-cut")
@@ -176,16 +175,7 @@ struct StartTimestampStorageTests {
 
     @Test("A flipped bit in a samples-with-start record is caught by its checksum")
     func bitFlipInASamplesWithStartRecord() throws {
-        let pristine = DamageDir("wal-st-flip")
-        do {
-            let db = try DB.open(pristine.path, options: damageOptions())
-            for i in 0..<6 { try Self.commit(db, i) }
-            try db.close()
-        }
-        let seg = try walSegments(pristine.path)[0]
-        let segName = URL(fileURLWithPath: seg).lastPathComponent
-        let spans = walRecordSpans(try Damage.bytes(seg))
-        let last = spans[spans.count - 1]
+        let (pristine, segName, _, last) = try Self.sixCommits("wal-st-flip")
         for offset in stride(from: last.start + 9, to: last.end, by: 3) {
             let dir = try pristine.copy("wal-st-flip-bit")
             try Damage.flipBit(dir.path + "/wal/" + segName, at: offset, bit: offset % 8)
