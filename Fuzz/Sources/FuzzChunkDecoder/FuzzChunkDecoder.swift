@@ -56,6 +56,15 @@ func checkChunk(_ bytes: [UInt8], start: Int, end: Int) {
                   back.values.map(\.bitPattern) == values.map(\.bitPattern)
             else { fatalError("re-encoded chunk decodes differently") }
         }
+        // A chunk with start timestamps re-encodes with them, and is never recoded.
+        if it.hasStartTimestamps {
+            var b = ChunkBuilder()
+            for i in timestamps.indices { try b.append(timestamps[i], values[i], startTimestamp: it.startTimestamps[i]) }
+            let withStarts = b.encoded()
+            guard try ChunkIterator.decodeAllWithStarts(withStarts).starts == it.startTimestamps,
+                  ChunkBuilder.recodeSmallest(withStarts) == withStarts || !it.startTimestamps.contains(where: { $0 != nil })
+            else { fatalError("start timestamps do not survive a re-encode") }
+        }
     } catch .outOfOrder {
         guard !sorted else { fatalError("sorted samples were rejected") }
     } catch {

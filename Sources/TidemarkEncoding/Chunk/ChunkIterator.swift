@@ -14,6 +14,11 @@ public struct ChunkIterator: Sendable {
     /// A decimal chunk's samples, decoded on the first `next()`.
     @usableFromInline var bufferedTimestamps: [Int64] = []
     @usableFromInline var bufferedValues: [Double] = []
+    /// An `xorColumnsWithStart` chunk's start timestamps, one per sample (decoded by
+    /// `init`); empty for other codecs.
+    public let startTimestamps: [Int64?]
+    /// True for a chunk that carries start timestamps (encoding 0x03).
+    public var hasStartTimestamps: Bool { !startTimestamps.isEmpty }
     /// Number of samples the header declares.
     public let count: Int
     @usableFromInline var produced = 0
@@ -24,6 +29,8 @@ public struct ChunkIterator: Sendable {
     /// The current sample after a successful `next()`.
     @inlinable public var timestamp: Int64 { timestamps.value }
     @inlinable public var value: Double { values.value }
+    /// The current sample's start timestamp (nil when it has none).
+    public var startTimestamp: Int64? { produced > 0 && produced <= startTimestamps.count ? startTimestamps[produced - 1] : nil }
 
     /// Parses the header of `bytes[start..<end]`.
     public init(_ bytes: [UInt8], start: Int = 0, end: Int? = nil) throws(ChunkError) {
@@ -45,6 +52,27 @@ public struct ChunkIterator: Sendable {
             decimal = DecimalChunk.Header(columns: pos, end: end)
             timestamps = TimestampDecoder([], count: 0)
             values = XORValueDecoder([], count: 0)
+            startTimestamps = []
+        case .xorColumnsWithStart:
+            var pos = start + 1
+            guard let n = ByteVarint.read(bytes, &pos, end), let tsLen = ByteVarint.read(bytes, &pos, end),
+                  let vsLen = ByteVarint.read(bytes, &pos, end)
+            else { throw .corrupt("truncated header") }
+            guard n <= UInt64(end - start) * 16, tsLen <= UInt64(end - pos), vsLen <= UInt64(end - pos) - tsLen else {
+                throw .corrupt("header declares \(n) samples / \(tsLen) + \(vsLen) column bytes in \(end - start) bytes")
+            }
+            count = Int(n)
+            let tsEnd = pos + Int(tsLen)
+            let vsEnd = tsEnd + Int(vsLen)
+            timestamps = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
+            values = XORValueDecoder(bytes, start: tsEnd, end: vsEnd, count: count)
+            // The start column is relative to the timestamps: decode them once up front.
+            var times = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
+            var ts: [Int64] = []
+            ts.reserveCapacity(count)
+            while times.next() { ts.append(times.value) }
+            guard ts.count == count else { throw .corrupt("timestamp column ended after \(ts.count) of \(count) samples") }
+            startTimestamps = try StartColumn.decode(bytes, start: vsEnd, end: end, timestamps: ts)
         case .xorColumns:
             var pos = start + 1
             guard let n = ByteVarint.read(bytes, &pos, end), let tsLen = ByteVarint.read(bytes, &pos, end) else {
@@ -58,6 +86,7 @@ public struct ChunkIterator: Sendable {
             let tsEnd = pos + Int(tsLen)
             timestamps = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
             values = XORValueDecoder(bytes, start: tsEnd, end: end, count: count)
+            startTimestamps = []
         }
     }
 
@@ -167,11 +196,18 @@ public struct ChunkIterator: Sendable {
 
     /// Decodes every sample, throwing on corruption.
     public static func decodeAll(_ bytes: [UInt8]) throws(ChunkError) -> (timestamps: [Int64], values: [Double]) {
+        let all = try decodeAllWithStarts(bytes)
+        return (all.timestamps, all.values)
+    }
+
+    /// Decodes every sample with its start timestamp (all nil unless the chunk is
+    /// `xorColumnsWithStart`), throwing on corruption.
+    public static func decodeAllWithStarts(_ bytes: [UInt8]) throws(ChunkError) -> (timestamps: [Int64], values: [Double], starts: [Int64?]) {
         var it = try ChunkIterator(bytes)
         var ts: [Int64] = []
         var vs: [Double] = []
         it.decodeRemaining(appendingTo: &ts, &vs)
         if let e = it.error { throw e }
-        return (ts, vs)
+        return (ts, vs, it.hasStartTimestamps ? it.startTimestamps : [Int64?](repeating: nil, count: ts.count))
     }
 }

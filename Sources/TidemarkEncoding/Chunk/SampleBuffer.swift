@@ -8,6 +8,10 @@ public final class SampleBuffer {
     /// `timestamps[0..<count]` and `values[0..<count]` are the samples.
     public private(set) var timestamps: UnsafeMutablePointer<Int64>
     public private(set) var values: UnsafeMutablePointer<Double>
+    /// Start timestamps parallel to `timestamps`, kept only once some sample has one
+    /// (then `startTimestamps.count == count`); empty otherwise.
+    public private(set) var startTimestamps: [Int64?] = []
+    public var hasStartTimestamps: Bool { !startTimestamps.isEmpty }
 
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
@@ -21,14 +25,28 @@ public final class SampleBuffer {
     }
 
     /// Empties the buffer, keeping its memory.
-    public func removeAll() { count = 0 }
+    public func removeAll() {
+        count = 0
+        startTimestamps.removeAll(keepingCapacity: true)
+    }
 
     /// Appends one sample.
-    public func append(_ t: Int64, _ v: Double) {
+    public func append(_ t: Int64, _ v: Double, startTimestamp st: Int64? = nil) {
         reserve(count + 1)
         timestamps[count] = t
         values[count] = v
+        appendStarts(CollectionOfOne(st), present: st != nil)
         count += 1
+    }
+
+    /// Records the start timestamps of samples about to be counted from `count` on,
+    /// padding earlier samples with nil the first time one is present.
+    private func appendStarts<C: Collection>(_ sts: C, present: Bool) where C.Element == Int64? {
+        guard present || hasStartTimestamps else { return }
+        if startTimestamps.count < count {
+            startTimestamps.append(contentsOf: repeatElement(nil, count: count - startTimestamps.count))
+        }
+        startTimestamps.append(contentsOf: sts)
     }
 
     /// Appends every sample `chunk` has not yet produced; returns how many. Fewer than
@@ -36,10 +54,16 @@ public final class SampleBuffer {
     @discardableResult
     public func append(remainingOf chunk: inout ChunkIterator) -> Int {
         let n = chunk.remaining
+        let first = chunk.count - n
         reserve(count + n)
         let k = chunk.decode(
             timestamps: UnsafeMutableBufferPointer(start: timestamps + count, count: n),
             values: UnsafeMutableBufferPointer(start: values + count, count: n))
+        if chunk.hasStartTimestamps {
+            appendStarts(chunk.startTimestamps[first..<first + k], present: true)
+        } else {
+            appendStarts(repeatElement(nil, count: k), present: false)
+        }
         count += k
         return k
     }

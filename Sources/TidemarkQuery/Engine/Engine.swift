@@ -117,11 +117,18 @@ public final class Engine: Sendable {
                 var it = s.makeIterator()
                 var ts: [Int64] = []
                 var vs: [Double] = []
+                // Start timestamps (0 = none), kept only once some sample has one.
+                var sts: [Int64] = []
                 var stale = false
                 while it.next() {
                     let t = it.timestamp
                     if t < f.mint { continue }
                     if t > f.maxt { break }
+                    let st = it.startTimestamp ?? 0
+                    if st != 0 || !sts.isEmpty {
+                        if sts.count < ts.count { sts.append(contentsOf: repeatElement(0, count: ts.count - sts.count)) }
+                        sts.append(st)
+                    }
                     ts.append(t)
                     vs.append(it.value)
                     if isStaleNaN(it.value) { stale = true }
@@ -133,16 +140,17 @@ public final class Engine: Sendable {
                     throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
                 }
                 if stale {
-                    var rts: [Int64] = [], rvs: [Double] = []
+                    var rts: [Int64] = [], rvs: [Double] = [], rsts: [Int64] = []
                     rts.reserveCapacity(ts.count)
                     rvs.reserveCapacity(ts.count)
                     for i in ts.indices where !isStaleNaN(vs[i]) {
                         rts.append(ts[i])
                         rvs.append(vs[i])
+                        if !sts.isEmpty { rsts.append(sts[i]) }
                     }
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs))
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs, rsts: sts.isEmpty ? nil : rsts))
                 } else {
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs))
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs, rsts: sts.isEmpty ? nil : sts))
                 }
             }
             ctx.stats.seriesRead += decoded.count

@@ -19,13 +19,15 @@ typealias EvalMatrix = [EvalSeries]
 
 /// A series as read from storage, decoded. `rts`/`rvs` are the samples without
 /// staleness markers (what range selectors see); they share storage with `ts`/`vs`
-/// when the series has no markers.
+/// when the series has no markers. `rsts` are the start timestamps of `rts` (0 where a
+/// sample has none, as in Prometheus), nil when no sample of the series has one.
 struct StoredSeries: Sendable {
     let labels: Labels
     let ts: [Int64]
     let vs: [Double]
     let rts: [Int64]
     let rvs: [Double]
+    var rsts: [Int64]? = nil
 }
 
 let staleNaNBits: UInt64 = 0x7ff0_0000_0000_0002

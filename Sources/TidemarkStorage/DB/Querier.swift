@@ -41,6 +41,16 @@ public struct Series: Sendable {
         if let e = it.error { throw e }
         return out
     }
+
+    /// Every sample's start timestamp (nil where a sample has none), parallel to
+    /// `samples()`.
+    public func startTimestamps() throws(StorageError) -> [Int64?] {
+        var it = makeIterator()
+        var out: [Int64?] = []
+        while it.next() { out.append(it.startTimestamp) }
+        if let e = it.error { throw e }
+        return out
+    }
 }
 
 /// A sample: milliseconds since the Unix epoch and a value. Equality compares the

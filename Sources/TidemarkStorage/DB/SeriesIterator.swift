@@ -22,6 +22,8 @@ public struct SeriesIterator {
     /// The current sample after `next()` returned true.
     public private(set) var timestamp: Int64 = 0
     public private(set) var value: Double = 0
+    /// The current sample's start timestamp, nil when it has none.
+    public private(set) var startTimestamp: Int64?
     /// Set when a chunk could not be read or decoded; iteration stops there.
     public private(set) var error: StorageError?
 
@@ -43,10 +45,12 @@ public struct SeriesIterator {
                     break
                 }
                 let v = buffer.values[bufferPos]
+                let i = bufferPos
                 bufferPos += 1
                 if t < mint || (emittedAny && t <= lastEmitted) { continue }
                 timestamp = t
                 value = v
+                startTimestamp = buffer.hasStartTimestamps ? buffer.startTimestamps[i] : nil
                 lastEmitted = t
                 emittedAny = true
                 return true
@@ -97,15 +101,15 @@ public struct SeriesIterator {
                 }
                 return
             }
-            var all: [(Sample, Int)] = []
+            var all: [(Sample, Int64?, Int)] = []
             for i in group {
                 currentChunk = i
-                let (ts, vs) = try ChunkIterator.decodeAll(chunks[i].load())
-                for j in ts.indices { all.append((Sample(ts[j], vs[j]), i)) }
+                let (ts, vs, sts) = try ChunkIterator.decodeAllWithStarts(chunks[i].load())
+                for j in ts.indices { all.append((Sample(ts[j], vs[j]), sts[j], i)) }
             }
             // Stable by source order so the first-listed chunk wins a duplicate timestamp.
-            all.sort { $0.0.timestamp != $1.0.timestamp ? $0.0.timestamp < $1.0.timestamp : $0.1 < $1.1 }
-            for (s, _) in all { buffer.append(s.timestamp, s.value) }
+            all.sort { $0.0.timestamp != $1.0.timestamp ? $0.0.timestamp < $1.0.timestamp : $0.2 < $1.2 }
+            for (s, st, _) in all { buffer.append(s.timestamp, s.value, startTimestamp: st) }
         } catch let e as StorageError {
             pendingError = e
         } catch {

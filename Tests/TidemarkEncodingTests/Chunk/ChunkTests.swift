@@ -99,10 +99,12 @@ struct ChunkTests {
     @Test func encodingByteIsPinned() {
         #expect(ChunkEncoding.xorColumns.rawValue == 0x01)
         #expect(ChunkEncoding.decimalPacked.rawValue == 0x02)
-        #expect(ChunkEncoding.allCases == [.xorColumns, .decimalPacked])
+        #expect(ChunkEncoding.xorColumnsWithStart.rawValue == 0x03)
+        #expect(ChunkEncoding.allCases == [.xorColumns, .decimalPacked, .xorColumnsWithStart])
         #expect(ChunkEncoding(rawValue: 0) == nil)
         #expect(ChunkEncoding.xorColumns.description == "xor")
         #expect(ChunkEncoding.decimalPacked.description == "decimal")
+        #expect(ChunkEncoding.xorColumnsWithStart.description == "xor+st")
     }
 
     @Test func errorDescriptionsNameTheProblem() {
