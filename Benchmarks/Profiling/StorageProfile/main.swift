@@ -14,10 +14,14 @@ import TidemarkWorkloads
 //   StorageProfile append BATCHES [BATCH]          by SeriesRef, WAL sync never, 250 hosts
 //   StorageProfile append-labels BATCHES [BATCH]   by label set
 //   StorageProfile iterate head|block HOSTS ROUNDS [REPEAT]   select {job="node"} + decode all
-//   StorageProfile decode HOSTS ROUNDS [REPEAT]    ChunkIterator over 240-sample chunks of the workload
+//   StorageProfile decode HOSTS ROUNDS [REPEAT] [xor|block|both]
+//                                                 240-sample chunks of the workload as the head
+//                                                 cuts them (XOR) and as a block stores them,
+//                                                 each by next() and by SampleBuffer
 //
 // Under callgrind, isolate the measured part with --toggle-collect:
-//   append: '*appendBatch*'   iterate: '*drain*' (decode only) or '*runQueries*'   decode: '*decodeAll*'
+//   append: '*appendBatch*'   iterate: '*drain*' (decode only) or '*runQueries*'
+//   decode: '*decodeAll*' (next()) or '*decodeBatches*' (SampleBuffer)
 
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -157,8 +161,11 @@ case "decode":
     // smallest codec), each decoded sample by sample and a chunk at a time.
     let (xorChunks, _) = buildChunks(hosts: arg(1, 25), rounds: arg(2, 719))
     let count = arg(3, 1)
-    let blockChunks = xorChunks.map(ChunkBuilder.recodeSmallest)
-    for (name, chunks) in [("head (XOR)", xorChunks), ("block (smallest codec)", blockChunks)] {
+    let only = args.count > 4 ? args[4] : "both"  // xor | block | both
+    var sets: [(String, [[UInt8]])] = []
+    if only != "block" { sets.append(("head (XOR)", xorChunks)) }
+    if only != "xor" { sets.append(("block (smallest codec)", xorChunks.map(ChunkBuilder.recodeSmallest))) }
+    for (name, chunks) in sets {
         let bytes = chunks.reduce(0) { $0 + $1.count }
         let samples = chunks.reduce(0) { $0 + ((try? ChunkIterator($1).count) ?? 0) }
         let decimal = chunks.filter { $0.first == ChunkEncoding.decimalPacked.rawValue }.count
@@ -167,5 +174,5 @@ case "decode":
         measureDecode("  SampleBuffer.append(remainingOf:) ×\(count)") { decodeBatches(chunks, repeat: count) }
     }
 default:
-    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT]")
+    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both]")
 }

@@ -162,6 +162,21 @@ public struct ChunkIterator: Sendable {
             return n
         }
         var i = 0
+        if decimal == nil {
+            // XOR columns: the loop of `next()` without its per-sample dispatch.
+            while i < n {
+                guard timestamps.decodeNext(), values.decodeNext() else {
+                    produced &+= i
+                    _ = columnEnded()
+                    return i
+                }
+                ts0[i] = timestamps._value
+                vs0[i] = Double(bitPattern: values.bits)
+                i &+= 1
+            }
+            produced &+= i
+            return i
+        }
         while i < n && next() {
             ts0[i] = timestamp
             vs0[i] = value

@@ -15,6 +15,12 @@ public struct SeriesIterator {
     /// a whole chunk at a time; the arrays keep their capacity from chunk to chunk.
     let buffer = SampleBuffer()
     var bufferPos = 0
+    /// The buffer's contents after the last load, copied into the struct: reading a class
+    /// property per sample costs a dynamic exclusivity check.
+    var bufferCount = 0
+    var bufferTimestamps: UnsafeMutablePointer<Int64>?
+    var bufferValues: UnsafeMutablePointer<Double>?
+    var bufferStarts: [Int64?] = []
     /// A damaged chunk's error, reported once the samples decoded before it are read.
     var pendingError: StorageError?
     var lastEmitted: Int64 = .min
@@ -36,21 +42,21 @@ public struct SeriesIterator {
     /// Advances to the next sample; false at the end or on error.
     public mutating func next() -> Bool {
         while true {
-            while bufferPos < buffer.count {
-                let t = buffer.timestamps[bufferPos]
+            while bufferPos < bufferCount {
+                let t = bufferTimestamps.unsafelyUnwrapped[bufferPos]
                 if t > maxt {
                     // Chunks are in time order: nothing later can be in range.
-                    bufferPos = buffer.count
+                    bufferPos = bufferCount
                     nextChunk = chunks.count
                     break
                 }
-                let v = buffer.values[bufferPos]
+                let v = bufferValues.unsafelyUnwrapped[bufferPos]
                 let i = bufferPos
                 bufferPos += 1
                 if t < mint || (emittedAny && t <= lastEmitted) { continue }
                 timestamp = t
                 value = v
-                startTimestamp = buffer.hasStartTimestamps ? buffer.startTimestamps[i] : nil
+                startTimestamp = bufferStarts.isEmpty ? nil : bufferStarts[i]
                 lastEmitted = t
                 emittedAny = true
                 return true
@@ -69,7 +75,7 @@ public struct SeriesIterator {
     public mutating func seek(to t: Int64) -> Bool {
         if emittedAny && timestamp >= t { return true }
         // Skip whole chunks that end before t.
-        if bufferPos >= buffer.count {
+        if bufferPos >= bufferCount {
             while nextChunk < chunks.count && chunks[nextChunk].maxTime < t { nextChunk += 1 }
         }
         while self.next() {
@@ -91,6 +97,12 @@ public struct SeriesIterator {
         nextChunk = end
         buffer.removeAll()
         bufferPos = 0
+        defer {
+            bufferCount = buffer.count
+            bufferTimestamps = buffer.timestamps
+            bufferValues = buffer.values
+            bufferStarts = buffer.startTimestamps
+        }
         do {
             if group.count == 1 {
                 currentChunk = group.lowerBound
