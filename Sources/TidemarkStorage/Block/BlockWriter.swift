@@ -17,7 +17,13 @@ struct BlockWriter {
     private var lastLabels: Labels?
 
     /// Starts a block covering [minTime, maxTime) under `parent`.
-    init(parent: String, minTime: Int64, maxTime: Int64, source: String) throws(StorageError) {
+    let resolution: String
+    let compaction: BlockMeta.Compaction?
+
+    init(parent: String, minTime: Int64, maxTime: Int64, source: String,
+         resolution: String = "raw", compaction: BlockMeta.Compaction? = nil) throws(StorageError) {
+        self.resolution = resolution
+        self.compaction = compaction
         self.parent = parent
         self.ulid = ULID.make()
         self.minTime = minTime
@@ -57,7 +63,7 @@ struct BlockWriter {
         let meta = BlockMeta(
             ulid: ulid, minTime: minTime, maxTime: maxTime,
             stats: .init(numSeries: index.seriesCount, numChunks: chunkCount, numSamples: samples, numPages: pages.pages),
-            version: BlockMeta.currentVersion, resolution: "raw", source: source)
+            version: BlockMeta.currentVersion, resolution: resolution, source: source, compaction: compaction)
         try FileIO.writeFileAtomically(tmpDir + "/meta.json", meta.encoded())
         try FileIO.syncDirectory(tmpDir)
         try FileIO.check(rename(tmpDir, parent + "/" + ulid), "rename", tmpDir)

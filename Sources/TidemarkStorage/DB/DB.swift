@@ -23,10 +23,13 @@ public final class DB: @unchecked Sendable {
     public let directory: String
     public let options: DBOptions
     let head: Head
-    private let blocksLock = RWLock()
-    private var _blocks: [BlockReader] = []
-    /// Serializes head compactions (background thread and explicit calls).
-    private let compactionLock = Lock()
+    let blocksLock = RWLock()
+    var _blocks: [BlockReader] = []
+    /// Serializes compactions (background thread and explicit calls).
+    let compactionLock = Lock()
+    /// Counters of what compaction and retention did since open (for `/metrics`).
+    let compactionCounters = Lock()
+    var _compactionStats = CompactionStats()
     private var lockFD: Int32 = -1
     private var compactor: PeriodicTask?
     private let stateLock = Lock()
@@ -56,7 +59,7 @@ public final class DB: @unchecked Sendable {
         for name in try FileIO.list(directory) {
             let path = directory + "/" + name
             guard FileIO.isDirectory(path), name != "wal" else { continue }
-            if name.hasSuffix(".tmp") {
+            if name.hasSuffix(".tmp") || name.hasSuffix(".deleted") {
                 try FileIO.removeTree(path)
                 continue
             }
@@ -78,6 +81,14 @@ public final class DB: @unchecked Sendable {
             }
         }
         blocks.sort { $0.meta.minTime != $1.meta.minTime ? $0.meta.minTime < $1.meta.minTime : $0.meta.ulid < $1.meta.ulid }
+        // A merge that crashed after its block was renamed into place but before its
+        // sources were deleted leaves both: the merged block wins, the sources go.
+        let replaced = Set(blocks.flatMap { $0.meta.compaction?.sources ?? [] })
+        for b in blocks where replaced.contains(b.meta.ulid) {
+            options.log("removing block \(b.meta.ulid): replaced by a merged block")
+            b.markReplaced()
+        }
+        blocks.removeAll { replaced.contains($0.meta.ulid) }
         _blocks = blocks
         skippedBlocks = skipped
         let headCut = blocks.filter { $0.meta.source == "head" }.map(\.meta.maxTime).max() ?? .min
@@ -88,7 +99,7 @@ public final class DB: @unchecked Sendable {
         try wal.openForWriting()
         if options.backgroundCompaction {
             compactor = PeriodicTask(intervalMilliseconds: options.compactionCheckInterval) { [weak self] in
-                do { try self?.compactHead() } catch { self?.options.log("head compaction failed: \(error)") }
+                do { try self?.compact() } catch { self?.options.log("compaction failed: \(error)") }
             }
         }
     }
