@@ -33,7 +33,7 @@ trap 'kill $VM 2>/dev/null || true; wait $VM 2>/dev/null || true' EXIT
 for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
 echo "== import into VictoriaMetrics"
 start=$(date +%s.%N)
-curl -fsS --data-binary "@$TEXT" "http://127.0.0.1:$PORT/api/v1/import/prometheus"
+curl -fsS -X POST -T "$TEXT" "http://127.0.0.1:$PORT/api/v1/import/prometheus"  # -T streams; --data-binary would load the whole file
 curl -fsS "http://127.0.0.1:$PORT/internal/force_flush" >/dev/null
 end=$(date +%s.%N)
 echo "import + flush: $(echo "$end - $start" | bc) s"
