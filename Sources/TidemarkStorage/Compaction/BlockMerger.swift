@@ -10,6 +10,8 @@ import TidemarkEncoding
 struct BlockMerger {
     let sources: [BlockReader]
     let samplesPerChunk: Int
+    /// Deleted ranges of a series (tombstones), left out of the merged block.
+    var deleted: (Labels) -> [ClosedRange<Int64>] = { _ in [] }
 
     /// Merges into a new block under `parent`; returns its meta. The block is complete,
     /// fsynced and renamed into place when this returns (see `BlockWriter`).
@@ -38,7 +40,8 @@ struct BlockMerger {
                     chunks += cursors[i].chunks.map { (i, $0) }
                     try cursors[i].advance()
                 }
-                try writer.add(labels, chunks: try mergedChunks(labels, chunks))
+                let merged = try DeletionFilter.apply(try mergedChunks(labels, chunks), deleted: deleted(labels), labels: labels)
+                try writer.add(labels, chunks: merged)
             }
             return try writer.finish()
         } catch {

@@ -73,7 +73,8 @@ extension DB {
                 let sources = current.filter { ids.contains($0.meta.ulid) }
                 let level = (sources.map { $0.meta.compaction?.level ?? 1 }.max() ?? 1) + 1
                 progress?("merging \(sources.count) blocks [\(group.first!.minTime), \(group.map(\.maxTime).max()!)) …")
-                let merged = try BlockMerger(sources: sources, samplesPerChunk: options.samplesPerChunk)
+                let merged = try BlockMerger(sources: sources, samplesPerChunk: options.samplesPerChunk,
+                                             deleted: { [tombstones] in tombstones.intervals(for: $0) })
                     .write(parent: directory, level: level)
                 let reader = try BlockReader(directory: directory + "/" + merged.ulid)
                 replace(sources, with: reader)
@@ -112,7 +113,7 @@ extension DB {
 
     /// Swaps `old` blocks for `new` in the open set; the old ones' files go when their
     /// last reader does.
-    private func replace(_ old: [BlockReader], with new: BlockReader?) {
+    func replace(_ old: [BlockReader], with new: BlockReader?) {
         let ids = Set(old.map(\.meta.ulid))
         blocksLock.withWriteLock {
             _blocks.removeAll { ids.contains($0.meta.ulid) }

@@ -34,6 +34,8 @@ public final class DB: @unchecked Sendable {
     private var compactor: PeriodicTask?
     private let stateLock = Lock()
     private var isClosed = false
+    /// Pending deletions (`deleteSeries`), applied by queries and compaction.
+    let tombstones: TombstoneStore
     /// What opening found in the WAL.
     public let replayReport: WALReplayReport
     /// Blocks that could not be opened, with the reason; they are left on disk untouched.
@@ -53,6 +55,7 @@ public final class DB: @unchecked Sendable {
             FileIO.closeFD(lockFD)
             throw .locked(path: directory)
         }
+        tombstones = try TombstoneStore(directory: directory)
         // Blocks: finished directories with a meta.json; leftovers of interrupted writes go.
         var blocks: [BlockReader] = []
         var skipped: [(String, StorageError)] = []
@@ -109,7 +112,7 @@ public final class DB: @unchecked Sendable {
 
     /// A querier over the blocks that exist now and the head.
     public func querier() -> any Querier {
-        DBQuerier(head: head, blocks: blocksLock.withReadLock { _blocks })
+        DBQuerier(head: head, blocks: blocksLock.withReadLock { _blocks }, tombstones: tombstones)
     }
 
     /// The open blocks, oldest first.
@@ -167,7 +170,9 @@ public final class DB: @unchecked Sendable {
         series.sort { $0.0 < $1.0 }
         return try writeBlock(minTime: start, maxTime: end, source: "head") { (writer) throws(StorageError) in
             for (labels, chunks) in series {
-                try writer.add(labels, chunks: chunks.map { ($0.bytes, $0.minTime, $0.maxTime, $0.count) })
+                let out = try DeletionFilter.apply(chunks.map { ($0.bytes, $0.minTime, $0.maxTime, $0.count) },
+                                                   deleted: tombstones.intervals(for: labels), labels: labels)
+                try writer.add(labels, chunks: out)
             }
         }
     }

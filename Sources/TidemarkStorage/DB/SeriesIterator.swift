@@ -33,10 +33,14 @@ public struct SeriesIterator {
     /// Set when a chunk could not be read or decoded; iteration stops there.
     public private(set) var error: StorageError?
 
-    init(chunks: [ChunkHandle], mint: Int64, maxt: Int64) {
+    /// Deleted ranges (tombstones) to skip.
+    let deleted: [ClosedRange<Int64>]
+
+    init(chunks: [ChunkHandle], mint: Int64, maxt: Int64, deleted: [ClosedRange<Int64>] = []) {
         self.chunks = chunks
         self.mint = mint
         self.maxt = maxt
+        self.deleted = deleted
     }
 
     /// Advances to the next sample; false at the end or on error.
@@ -54,6 +58,7 @@ public struct SeriesIterator {
                 let i = bufferPos
                 bufferPos += 1
                 if t < mint || (emittedAny && t <= lastEmitted) { continue }
+                if _slowPath(!deleted.isEmpty) && isDeleted(t, deleted) { continue }
                 timestamp = t
                 value = v
                 startTimestamp = bufferStarts.isEmpty ? nil : bufferStarts[i]
