@@ -9,6 +9,8 @@ struct BlockWriter {
     let minTime: Int64
     let maxTime: Int64
     let source: String
+    /// "raw", or a rollup resolution such as "5m" (docs/format/rollup.md).
+    let resolution: String
     private let tmpDir: String
     private var pages: ChunkPageWriter
     private var index = BlockIndexWriter()
@@ -17,12 +19,13 @@ struct BlockWriter {
     private var lastLabels: Labels?
 
     /// Starts a block covering [minTime, maxTime) under `parent`.
-    init(parent: String, minTime: Int64, maxTime: Int64, source: String) throws(StorageError) {
+    init(parent: String, minTime: Int64, maxTime: Int64, source: String, resolution: String = "raw") throws(StorageError) {
         self.parent = parent
         self.ulid = ULID.make()
         self.minTime = minTime
         self.maxTime = maxTime
         self.source = source
+        self.resolution = resolution
         self.tmpDir = parent + "/" + ulid + ".tmp"
         try FileIO.makeDirectory(tmpDir)
         pages = try ChunkPageWriter(directory: tmpDir + "/chunks")
@@ -57,7 +60,7 @@ struct BlockWriter {
         let meta = BlockMeta(
             ulid: ulid, minTime: minTime, maxTime: maxTime,
             stats: .init(numSeries: index.seriesCount, numChunks: chunkCount, numSamples: samples, numPages: pages.pages),
-            version: BlockMeta.currentVersion, resolution: "raw", source: source)
+            version: BlockMeta.currentVersion, resolution: resolution, source: source)
         try FileIO.writeFileAtomically(tmpDir + "/meta.json", meta.encoded())
         try FileIO.syncDirectory(tmpDir)
         try FileIO.check(rename(tmpDir, parent + "/" + ulid), "rename", tmpDir)

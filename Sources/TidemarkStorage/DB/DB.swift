@@ -27,6 +27,8 @@ public final class DB: @unchecked Sendable {
     private var _blocks: [BlockReader] = []
     /// Serializes head compactions (background thread and explicit calls).
     private let compactionLock = Lock()
+    /// Serializes `writeRollups` (DB+Rollups.swift).
+    let rollupLock = Lock()
     private var lockFD: Int32 = -1
     private var compactor: PeriodicTask?
     private let stateLock = Lock()
@@ -98,7 +100,8 @@ public final class DB: @unchecked Sendable {
 
     /// A querier over the blocks that exist now and the head.
     public func querier() -> any Querier {
-        DBQuerier(head: head, blocks: blocksLock.withReadLock { _blocks })
+        let all = blocksLock.withReadLock { _blocks }
+        return DBQuerier(head: head, blocks: all.filter { $0.meta.resolution == "raw" }, rollups: all.filter { $0.meta.resolution != "raw" })
     }
 
     /// The open blocks, oldest first.

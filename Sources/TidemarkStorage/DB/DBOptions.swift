@@ -15,6 +15,8 @@ public struct DBOptions: Sendable {
     public var compactionCheckInterval = 1000
     /// Called with warnings the database wants a person to see (WAL repair, skipped blocks).
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Rollup (downsampling) resolutions, built by `DB.writeRollups(now:)`.
+    public var rollups = RollupOptions()
 
     public init() {}
 }

@@ -1,7 +1,9 @@
 /// The `Querier` of a `DB`: a fixed set of blocks plus the live head, merged per series.
 struct DBQuerier: Querier {
     let head: Head
+    /// Raw blocks only; rollup blocks are read through `RollupQuerier`.
     let blocks: [BlockReader]
+    var rollups: [BlockReader] = []
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> [Series] {
         var bySeries: [Labels: [ChunkHandle]] = [:]
