@@ -46,7 +46,7 @@ public struct RollupResolution: Sendable, Equatable {
     }
 
     /// `ms` as a compact duration ("1h30m", "5m", "250ms").
-    static func format(_ ms: Int64) -> String {
+    public static func format(_ ms: Int64) -> String {
         var rest = ms
         var out = ""
         for (u, n) in [(Int64(86_400_000), "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")] where rest >= u {
