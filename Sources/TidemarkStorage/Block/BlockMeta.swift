@@ -10,9 +10,10 @@ public struct BlockMeta: Codable, Sendable, Equatable {
     public var stats: Stats
     /// Format version of the index and chunk files.
     public var version: Int
-    /// "raw" for full-resolution data; rollup resolutions come with compaction.
+    /// "raw" for full-resolution data, else a rollup window such as "5m" (docs/format/rollup.md).
     public var resolution: String
-    /// "head" when cut from the head, "import" when written by a bulk import.
+    /// "head" when cut from the head, "import" when written by a bulk import, "rollup"
+    /// for a rollup block.
     public var source: String
 
     public struct Stats: Codable, Sendable, Equatable {
