@@ -8,18 +8,8 @@ import TidemarkStorage
 @Suite struct RollupCounterTests {
     static let h: Int64 = 3_600_000
 
-    final class Fixture {
-        let path = NSTemporaryDirectory() + "tidemark-rollup-ctr-\(UUID().uuidString)"
-        let db: DB
-        let rollups: Engine
-        let raw: Engine
-
-        init() throws {
-            var o = DBOptions()
-            o.backgroundCompaction = false
-            o.walSyncPolicy = .never
-            o.rollups.resolutions = [RollupResolution(window: 300_000, minAge: 0, blockSpan: 2 * RollupCounterTests.h)]
-            db = try DB.open(path, options: o)
+    static func fixture() throws -> RollupTestDB {
+        try RollupTestDB([RollupResolution(window: 300_000, minAge: 0, blockSpan: 2 * h)]) { db in
             let app = db.appender()
             var g = SystemRandomNumberGenerator()
             var c = 0.0, d = 0.0, st: Int64 = 0
@@ -42,46 +32,18 @@ import TidemarkStorage
             }
             try app.commit()
             try db.compactHead(force: true)
-            try db.writeRollups(now: 100 * RollupCounterTests.h)
-            rollups = Engine(storage: db)
-            var ro = EngineOptions()
-            ro.useRollups = false
-            raw = Engine(storage: db, options: ro)
-        }
-
-        deinit {
-            try? db.close()
-            try? FileManager.default.removeItem(atPath: path)
-        }
-
-        func same(_ q: String, step: Int64, tolerance: Double = 0) throws -> Int {
-            let e = try PromQL.parse(q)
-            let a = try rollups.rangeQuery(e, start: 2 * RollupCounterTests.h, end: 12 * RollupCounterTests.h, step: step)
-            let b = try raw.rangeQuery(e, start: 2 * RollupCounterTests.h, end: 12 * RollupCounterTests.h, step: step)
-            #expect(rollups.explain(e, start: 2 * RollupCounterTests.h, end: 12 * RollupCounterTests.h, step: step).contains("5m resolution"))
-            guard case .matrix(let x) = a.value, case .matrix(let y) = b.value else { return 0 }
-            #expect(x.map(\.labels) == y.map(\.labels), "\(q)")
-            var n = 0
-            for (p, r) in zip(x.flatMap(\.samples), y.flatMap(\.samples)) {
-                n += 1
-                let ok = p.timestamp == r.timestamp && (p.value.bitPattern == r.value.bitPattern || (p.value.isNaN && r.value.isNaN)
-                    || abs(p.value - r.value) <= tolerance * max(abs(p.value), abs(r.value)))
-                if !ok { Issue.record("\(q) @\(p.timestamp): rollup \(p.value) raw \(r.value)"); break }
-            }
-            #expect(x.flatMap(\.samples).count == y.flatMap(\.samples).count, "\(q)")
-            return n
         }
     }
 
     @Test func countersWithResetsAndStartTimestamps() throws {
-        let f = try Fixture()
+        let f = try Self.fixture()
         var n = 0
         for fn in ["rate", "increase", "resets", "delta"] {
             for r in ["5m", "10m", "30m", "1h"] {
                 for sel in ["resets_total", "st_total"] {
                     // Integer counters: every sum is exact, so even several resets in one
                     // window give the raw answer bit for bit.
-                    n += try f.same("\(fn)(\(sel)[\(r)])", step: 300_000)
+                    n += try f.compare("\(fn)(\(sel)[\(r)])", 2 * Self.h, 12 * Self.h, 300_000, resolution: "5m")
                 }
             }
         }
@@ -89,10 +51,10 @@ import TidemarkStorage
     }
 
     @Test func gaugesWithNaNsAndStalenessMarkers() throws {
-        let f = try Fixture()
+        let f = try Self.fixture()
         for fn in ["min_over_time", "max_over_time", "count_over_time", "last_over_time", "first_over_time", "present_over_time", "sum_over_time", "avg_over_time"] {
             for r in ["5m", "15m", "1h"] {
-                _ = try f.same("\(fn)(gauge[\(r)])", step: 300_000)
+                try f.compare("\(fn)(gauge[\(r)])", 2 * Self.h, 12 * Self.h, 300_000, tolerance: 1e-12, resolution: "5m")
             }
         }
     }
