@@ -9,8 +9,9 @@ struct CompactCommand: ParsableCommand {
         discussion: """
             Merges blocks the way the background compactor does (2h → 6h → 24h … up to a
             tenth of the retention time; overlapping blocks from imports first, samples
-            de-duplicated), then drops whole blocks that retention says are too old or
-            too many bytes. Prints what it did.
+            de-duplicated), writes the rollups that are due (5m windows for data older
+            than 2 days, 1h for data older than 2 weeks), then drops whole blocks that
+            retention says are too old or too many bytes. Prints what it did.
 
             Examples:
               tidemark compact --data ./tidemark-data
@@ -36,6 +37,9 @@ struct CompactCommand: ParsableCommand {
         }
         for m in report.merges {
             print("merged \(m.sources.count) blocks → \(m.result.ulid) [\(InspectReport.time(m.result.minTime)), \(InspectReport.time(m.result.maxTime))) level \(m.result.compaction?.level ?? 1), \(m.result.stats.numSamples) samples")
+        }
+        for r in report.rollups {
+            print("rollup \(r.resolution) → \(r.ulid) [\(InspectReport.time(r.minTime)), \(InspectReport.time(r.maxTime))) \(r.stats.numSeries) series")
         }
         for d in report.dropped { print("retention: \(d)") }
         let elapsed = (ContinuousClock.now - start).components

@@ -49,7 +49,7 @@ public final class Engine: Sendable {
     /// `start`): the storage selects with their time ranges, then the evaluation tree.
     public func explain(_ expr: Expr, start: Int64, end: Int64, step: Int64) -> String {
         let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
-        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options, rollups: rollupCatalog(storage.querier()))
         return Planner.describe(plan, start: start, end: end, step: step)
     }
 
@@ -77,16 +77,20 @@ public final class Engine: Sendable {
             throw QueryError(.badData, "invalid expression type \"\(type)\" for range query, must be Scalar or instant Vector", position: expr.position)
         }
         let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
-        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        let querier = storage.querier()
+        let rollups = rollupCatalog(querier)
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options, rollups: rollups)
         var timings = QueryTimings()
         let planned = Date()
         timings.planSeconds = planned.timeIntervalSince(began)
         do {
             let ctx = QueryContext(data: [:], options: options, queryStart: start, queryEnd: end, began: began)
-            let data = try fetch(plan, ctx)
+            let data = try fetch(plan, ctx, querier)
             let fetched = Date()
             timings.fetchSeconds = fetched.timeIntervalSince(planned)
             let ctx2 = QueryContext(data: data, options: options, queryStart: start, queryEnd: end, began: began)
+            ctx2.rollups = rollups
+            ctx2.rollupData = try fetchRollups(plan, ctx, querier)
             ctx2.stats = ctx.stats
             ctx2.queryStep = step
             let ev = Evaluator(ctx: ctx2, start: start, end: end, interval: isRange ? step : 1)
@@ -103,8 +107,7 @@ public final class Engine: Sendable {
         }
     }
 
-    func fetch(_ plan: QueryPlan, _ ctx: QueryContext) throws -> [String: [FetchedRange]] {
-        let q = storage.querier()
+    func fetch(_ plan: QueryPlan, _ ctx: QueryContext, _ q: any Querier) throws -> [String: [FetchedRange]] {
         var out: [String: [FetchedRange]] = [:]
         var total = 0
         for f in plan.fetches {

@@ -75,6 +75,9 @@ final class QueryContext {
     var infos: [String] = []
     var stats = QueryStats()
     var checkCounter = 0
+    /// The rollups the query may use, and the windows fetched for it by rollup key.
+    var rollups = RollupCatalog()
+    var rollupData: [String: [RollupSeries]] = [:]
 
     init(data: [String: [FetchedRange]], options: EngineOptions, queryStart: Int64, queryEnd: Int64, began: Date) {
         self.data = data

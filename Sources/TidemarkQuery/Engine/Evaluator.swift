@@ -8,6 +8,8 @@ struct Evaluator {
     let end: Int64
     let interval: Int64
     let numSteps: Int
+    /// False for the raw part of a call that is partly served from rollups.
+    var rollupsAllowed = true
 
     init(ctx: QueryContext, start: Int64, end: Int64, interval: Int64) {
         self.ctx = ctx

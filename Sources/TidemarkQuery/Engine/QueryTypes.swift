@@ -17,6 +17,9 @@ public struct EngineOptions: Sendable {
     public var delayedNameRemoval: Bool = false
     /// When set, flipping it stops a running query with `QueryError.Kind.canceled`.
     public var cancellation: QueryCancellation?
+    /// Answer range functions from rollup blocks where that gives the raw answer
+    /// (docs/rollups.md).
+    public var useRollups: Bool = true
 
     public init() {}
 }

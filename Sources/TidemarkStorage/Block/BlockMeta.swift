@@ -10,10 +10,11 @@ public struct BlockMeta: Codable, Sendable, Equatable {
     public var stats: Stats
     /// Format version of the index and chunk files.
     public var version: Int
-    /// "raw" for full-resolution data; rollup resolutions come with compaction.
+    /// "raw" for full-resolution data, else a rollup window such as "5m" (docs/format/rollup.md).
     public var resolution: String
     /// "head" when cut from the head (or merged from blocks of which one was), "import"
-    /// when written by a bulk import (or merged from imports only).
+    /// when written by a bulk import (or merged from imports only), "rollup" for a
+    /// rollup block.
     public var source: String
     /// For a merged block: what it replaced. Absent in blocks written directly.
     public var compaction: Compaction?

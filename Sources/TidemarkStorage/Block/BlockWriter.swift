@@ -9,6 +9,8 @@ struct BlockWriter {
     let minTime: Int64
     let maxTime: Int64
     let source: String
+    /// "raw", or a rollup resolution such as "5m" (docs/format/rollup.md).
+    let resolution: String
     private let tmpDir: String
     private var pages: ChunkPageWriter
     private var index = BlockIndexWriter()
@@ -16,19 +18,19 @@ struct BlockWriter {
     private var chunkCount = 0
     private var lastLabels: Labels?
 
-    /// Starts a block covering [minTime, maxTime) under `parent`.
-    let resolution: String
+    /// What a merged block replaced (meta.json's `compaction`).
     let compaction: BlockMeta.Compaction?
 
+    /// Starts a block covering [minTime, maxTime) under `parent`.
     init(parent: String, minTime: Int64, maxTime: Int64, source: String,
          resolution: String = "raw", compaction: BlockMeta.Compaction? = nil) throws(StorageError) {
-        self.resolution = resolution
         self.compaction = compaction
         self.parent = parent
         self.ulid = ULID.make()
         self.minTime = minTime
         self.maxTime = maxTime
         self.source = source
+        self.resolution = resolution
         self.tmpDir = parent + "/" + ulid + ".tmp"
         try FileIO.makeDirectory(tmpDir)
         pages = try ChunkPageWriter(directory: tmpDir + "/chunks")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What compaction and retention have done since the database was opened.
 public struct CompactionStats: Sendable, Equatable {
     /// Merged blocks written.
@@ -17,10 +19,12 @@ public struct CompactionReport: Sendable {
     public var headBlocks: [BlockMeta] = []
     /// Merges: the new block and the blocks it replaced.
     public var merges: [(result: BlockMeta, sources: [BlockMeta])] = []
+    /// Rollup blocks written.
+    public var rollups: [BlockMeta] = []
     /// Blocks retention dropped.
     public var dropped: [RetentionDrop] = []
 
-    public var isEmpty: Bool { headBlocks.isEmpty && merges.isEmpty && dropped.isEmpty }
+    public var isEmpty: Bool { headBlocks.isEmpty && merges.isEmpty && rollups.isEmpty && dropped.isEmpty }
 }
 
 extension DB {
@@ -28,13 +32,15 @@ extension DB {
     public var compactionStats: CompactionStats { compactionCounters.withLock { _compactionStats } }
 
     /// Runs everything the background thread runs, once: cut due head ranges into blocks,
-    /// merge blocks while the planner finds work, then apply retention.
+    /// merge blocks while the planner finds work, write the rollups that are due, then
+    /// apply retention.
     @discardableResult
     public func compact(progress: ((String) -> Void)? = nil) throws(StorageError) -> CompactionReport {
         var report = CompactionReport()
         do {
             report.headBlocks = try compactHead()
             report.merges = try compactBlocks(progress: progress)
+            report.rollups = try writeRollups(now: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
             report.dropped = applyRetention()
         } catch {
             compactionCounters.withLock { _compactionStats.failures += 1 }
@@ -58,17 +64,10 @@ extension DB {
             let planner = CompactionPlanner(ranges: options.compactionRanges)
             var done: [(result: BlockMeta, sources: [BlockMeta])] = []
             while true {
-                let current = blocks
-                // Plan each resolution on its own; rollups never merge with raw data.
-                let byResolution = Dictionary(grouping: current, by: { $0.meta.resolution })
-                var group: [BlockMeta]?
-                for (_, bs) in byResolution.sorted(by: { $0.key < $1.key }) {
-                    if let g = planner.plan(bs.map(\.meta)) {
-                        group = g
-                        break
-                    }
-                }
-                guard let group else { return done }
+                // Raw blocks only: rollup blocks are written per day by `writeRollups` and
+                // never merged, with each other or with raw data.
+                let current = blocks.filter { $0.meta.resolution == "raw" }
+                guard let group = planner.plan(current.map(\.meta)) else { return done }
                 let ids = Set(group.map(\.ulid))
                 let sources = current.filter { ids.contains($0.meta.ulid) }
                 let level = (sources.map { $0.meta.compaction?.level ?? 1 }.max() ?? 1) + 1

@@ -30,6 +30,8 @@ public final class DB: @unchecked Sendable {
     /// Counters of what compaction and retention did since open (for `/metrics`).
     let compactionCounters = Lock()
     var _compactionStats = CompactionStats()
+    /// Serializes `writeRollups` (DB+Rollups.swift).
+    let rollupLock = Lock()
     private var lockFD: Int32 = -1
     private var compactor: PeriodicTask?
     private let stateLock = Lock()
@@ -112,7 +114,9 @@ public final class DB: @unchecked Sendable {
 
     /// A querier over the blocks that exist now and the head.
     public func querier() -> any Querier {
-        DBQuerier(head: head, blocks: blocksLock.withReadLock { _blocks }, tombstones: tombstones)
+        let all = blocksLock.withReadLock { _blocks }
+        return DBQuerier(head: head, blocks: all.filter { $0.meta.resolution == "raw" }, tombstones: tombstones,
+                         rollups: all.filter { $0.meta.resolution != "raw" })
     }
 
     /// The open blocks, oldest first.

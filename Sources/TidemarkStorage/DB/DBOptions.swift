@@ -26,6 +26,8 @@ public struct DBOptions: Sendable {
     }
     /// Called with warnings the database wants a person to see (WAL repair, skipped blocks).
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Rollup (downsampling) resolutions, built by `DB.writeRollups(now:)`.
+    public var rollups = RollupOptions()
 
     public init() {}
 }

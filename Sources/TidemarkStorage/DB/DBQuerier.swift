@@ -1,9 +1,11 @@
 /// The `Querier` of a `DB`: a fixed set of blocks plus the live head, merged per series.
 struct DBQuerier: Querier {
     let head: Head
+    /// Raw blocks only; rollup blocks are read through `RollupQuerier`.
     let blocks: [BlockReader]
     /// Pending deletions, applied to every series selected.
     var tombstones: TombstoneStore? = nil
+    var rollups: [BlockReader] = []
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> [Series] {
         var bySeries: [Labels: [ChunkHandle]] = [:]

@@ -30,9 +30,7 @@ enum RangeFunctions {
     /// after `t`, or before the previous sample, is none.
     @inline(__always)
     static func isStartTimestampReset(prevST: Int64, prevT: Int64, st: Int64, t: Int64) -> Bool {
-        if st == 0 || st >= t || st < prevT { return false }
-        if st > prevT { return true }
-        return prevST != 0 && prevST < prevT
+        CounterReset.isStartTimestampReset(prevST: prevST, prevT: prevT, st: st, t: t)
     }
 
     /// Whether a sample's start lies before the previous sample without being that
@@ -58,26 +56,35 @@ enum RangeFunctions {
     static func extrapolatedRate(_ ts: Times, _ vs: Floats, _ a: WindowArgs, isCounter: Bool, isRate: Bool) -> Double? {
         let n = ts.count
         if n < 1 { return nil }
-        let firstT = ts[0], lastT = ts[n - 1]
         var result = vs[n - 1] - vs[0]
         if isCounter {
             for i in 1..<n where isReset(ts, vs, a.sts, i) { result += vs[i - 1] }
         }
+        return extrapolate(result, count: n, firstT: ts[0], lastT: ts[n - 1], firstV: vs[0], firstST: a.sts?[0] ?? 0, a, isCounter: isCounter, isRate: isRate)
+    }
+
+    /// The extrapolation of `extrapolatedRate`, from what it needs of the window's samples:
+    /// `result` (last − first, plus the value before each counter reset), the sample count,
+    /// the first and last sample times, the first value and its start timestamp (0 = none).
+    /// Rollups call it with the same figures taken from their windows.
+    static func extrapolate(_ result: Double, count n: Int, firstT: Int64, lastT: Int64, firstV: Double, firstST st0: Int64,
+                            _ a: WindowArgs, isCounter: Bool, isRate: Bool) -> Double? {
+        var result = result
         var durationToStart = Double(firstT - a.rangeStart) / 1000
         var durationToEnd = Double(a.rangeEnd - lastT) / 1000
         var sampledInterval = Double(lastT - firstT) / 1000
         let averageDurationBetweenSamples = n > 1 ? sampledInterval / Double(n - 1) : 0
         let threshold = averageDurationBetweenSamples * 1.1
-        if isCounter, let st0 = a.sts?[0], st0 != 0, st0 > a.rangeStart, st0 < firstT {
+        if isCounter, st0 != 0, st0 > a.rangeStart, st0 < firstT {
             durationToStart = 0
             sampledInterval = Double(lastT - st0) / 1000
-            result += vs[0]
+            result += firstV
         } else if n < 2 {
             return nil
         } else {
             if durationToStart >= threshold { durationToStart = averageDurationBetweenSamples / 2 }
-            if isCounter && result > 0 && vs[0] >= 0 {
-                let durationToZero = sampledInterval * (vs[0] / result)
+            if isCounter && result > 0 && firstV >= 0 {
+                let durationToZero = sampledInterval * (firstV / result)
                 if durationToZero < durationToStart { durationToStart = durationToZero }
             }
         }
@@ -341,10 +348,7 @@ extension Evaluator {
                 ctx.warn("PromQL warning: sample has start time that overlaps with previous sample timestamp for metric \(LabelNames.quote(s.labels.metricName ?? ""))" + Evaluator.posSuffix(c.args[mi].position))
             }
             if pts.isEmpty { continue }
-            if counterCheck, let name = s.labels.metricName,
-               !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket")) {
-                ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
-            }
+            counterNameInfo(c, s.labels)
             if keep {
                 out.append(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName))
             } else {
@@ -363,6 +367,16 @@ extension Evaluator {
             throw QueryError.exec("vector cannot contain metrics with the same labelset", c.position)
         }
         return .vector(out)
+    }
+
+    /// For `rate` and `increase`: notes that a series whose name does not look like a
+    /// counter's might not be one.
+    func counterNameInfo(_ c: Call, _ labels: Labels) {
+        guard c.function == "rate" || c.function == "increase", let name = labels.metricName,
+              !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket"))
+        else { return }
+        let mi = RangeFunctions.matrixArgIndex(c.function)
+        ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
     }
 
     func evalAbsentOverTime(_ c: Call) throws -> EvalValue {
