@@ -19,7 +19,7 @@ struct Tidemark: ParsableCommand {
               tidemark inspect --data ./data --format json
             """,
         subcommands: [
-            DemoCommand.self, ReplCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, CompactCommand.self, GenerateCommand.self,
+            DemoCommand.self, ReplCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, CompactCommand.self, BenchCommand.self, GenerateCommand.self,
             QueryCommand.self, TestScriptCommand.self, CrashWriterCommand.self,
         ])
 

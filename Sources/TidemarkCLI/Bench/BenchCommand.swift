@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import TidemarkQuery
+import TidemarkStorage
+import TidemarkWorkloads
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tidemark bench`: ingest a generated workload through the embedded API, then run a
+/// query set against it, and report samples/s, bytes per sample, peak RSS and query
+/// latency percentiles.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure ingest and query speed on a generated workload (embedded API).",
+        discussion: """
+            Workloads (deterministic from --seed):
+              cpu-only           TSBS's cpu-only: hosts with the TSBS tag set, ten CPU gauges each
+              node               node-exporter-like mix: gauges, counters, classic histograms
+              high-cardinality   one metric with --series series (counters)
+            The data is written into --data (a fresh temporary directory by default, removed
+            afterwards), all cut into blocks, then each query of the workload's set runs
+            --repeat times. cpu-only runs TSBS's query types translated to PromQL.
+
+            Examples:
+              tidemark bench
+              tidemark bench --workload cpu-only --hosts 100 --hours 12 --json cpu.json
+              tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
+              tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
+            """)
+
+    @Option(help: "cpu-only, node or high-cardinality.")
+    var workload: String = "cpu-only"
+
+    @Option(help: "Hosts (cpu-only: 10 series each; node: 41 series each).")
+    var hosts: Int = 100
+
+    @Option(help: "Series of the high-cardinality workload.")
+    var series: Int = 100_000
+
+    @Option(help: "Hours of data at a 10 s interval.")
+    var hours: Double = 4
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Samples per commit while ingesting.")
+    var batch: Int = 10_000
+
+    @Option(help: "Times each query runs.")
+    var `repeat`: Int = 10
+
+    @Option(help: "Data directory (default: a new temporary directory, removed at the end).")
+    var data: String?
+
+    @Option(help: "Also write the report as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        guard ["cpu-only", "node", "high-cardinality"].contains(workload) else {
+            throw ValidationError("--workload: expected cpu-only, node or high-cardinality; got '\(workload)'")
+        }
+        guard hosts > 0, series > 0, hours > 0, batch > 0, self.repeat > 0 else {
+            throw ValidationError("--hosts, --series, --hours, --batch and --repeat must be positive")
+        }
+    }
+
+    func run() throws {
+        let rounds = max(2, Int((hours * 360).rounded()))
+        // Data ends at the last whole 10 s before now, so "now"-relative tools see it.
+        let end = Int64(Date().timeIntervalSince1970 * 1000) / 10_000 * 10_000
+        let start = end - Int64(rounds - 1) * 10_000
+        let w: any BenchWorkload
+        switch workload {
+        case "node":
+            w = NodeWorkload(.init(hosts: hosts, scrapes: rounds, seed: seed, start: start))
+        case "high-cardinality":
+            w = HighCardinalityWorkload(series: series, rounds: rounds, seed: seed, start: start)
+        default:
+            w = CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start)
+        }
+        let directory = try data ?? Self.temporaryDirectory()
+        defer { if data == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        var options = DBOptions()
+        options.walSyncPolicy = .never
+        options.backgroundCompaction = false
+        options.retention = [:]
+        options.log = { Terminal.warn($0) }
+        let db = try DB.open(directory, options: options)
+        defer { try? db.close() }
+
+        let ingest = try Self.ingest(w, into: db, batch: batch)
+        Terminal.progress("cutting blocks and compacting …")
+        let compactStart = ContinuousClock.now
+        try db.compactHead(force: true)
+        try db.compactBlocks()
+        let compactSeconds = Self.seconds(ContinuousClock.now - compactStart)
+        let blockBytes = db.blocks.reduce(0) { $0 + $1.sizeOnDisk }
+        let storage = BenchReport.Storage(
+            blockBytes: blockBytes, blocks: db.blocks.count,
+            bytesPerSample: Double(blockBytes) / Double(max(1, ingest.samples)), compactSeconds: compactSeconds)
+
+        let engine = Engine(storage: db, options: EngineOptions())
+        var queries: [BenchReport.Query] = []
+        let set = BenchQuery.set(for: w, hosts: hosts)
+        for (i, q) in set.enumerated() {
+            let expr: Expr
+            do { expr = try PromQL.parse(q.promql) } catch {
+                throw CLIError("bench query \(q.name) does not parse: \(error)")
+            }
+            var times: [Double] = []
+            var seriesCount = 0
+            for k in 0..<self.repeat {
+                Terminal.progress("query \(i + 1)/\(set.count) \(q.name): run \(k + 1)/\(self.repeat)")
+                let t0 = ContinuousClock.now
+                let result = q.range == 0
+                    ? try engine.instantQuery(expr, at: w.lastTime)
+                    : try engine.rangeQuery(expr, start: w.lastTime - q.range, end: w.lastTime, step: q.step)
+                times.append(Self.seconds(ContinuousClock.now - t0) * 1000)
+                switch result.value {
+                case .vector(let v): seriesCount = v.count
+                case .matrix(let m): seriesCount = m.count
+                case .scalar, .string: seriesCount = 1
+                }
+            }
+            times.sort()
+            queries.append(.init(
+                name: q.name, promql: q.promql, kind: q.range == 0 ? "instant" : "range \(q.range / 60_000)m/\(q.step / 1000)s",
+                runs: times.count, resultSeries: seriesCount,
+                p50Ms: BenchReport.percentile(times, 50), p90Ms: BenchReport.percentile(times, 90), p99Ms: BenchReport.percentile(times, 99)))
+        }
+        Terminal.endProgress()
+
+        var parameters = ["hours": "\(hours)", "seed": "\(seed)", "batch": "\(batch)", "repeat": "\(self.repeat)"]
+        if workload == "high-cardinality" { parameters["series"] = "\(series)" } else { parameters["hosts"] = "\(hosts)" }
+        let report = BenchReport(
+            tidemarkVersion: "main", workload: w.name, parameters: parameters, machine: Self.machine(),
+            ingest: ingest, storage: storage, peakRSSBytes: Self.peakRSS(), queries: queries)
+        print(report.text, terminator: "")
+        if let json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// Appends every sample by series reference, `batch` per commit, with progress.
+    static func ingest(_ w: any BenchWorkload, into db: DB, batch: Int) throws -> BenchReport.Ingest {
+        let labels = w.labels
+        var refs = [SeriesRef?](repeating: nil, count: labels.count)
+        var samples = w.makeSamples()
+        let total = w.sampleCount
+        let cpu0 = cpuSeconds()
+        let started = ContinuousClock.now
+        var lastReport = started
+        var done = 0
+        while done < total {
+            let app = db.appender()
+            var n = 0
+            while n < batch, let s = samples.next() {
+                if let r = refs[s.series] {
+                    try app.append(r, s.timestamp, s.value)
+                } else {
+                    refs[s.series] = try app.append(labels[s.series], s.timestamp, s.value)
+                }
+                n += 1
+            }
+            try app.commit()
+            done += n
+            if n == 0 { break }
+            let now = ContinuousClock.now
+            if now - lastReport > .milliseconds(500) {
+                lastReport = now
+                let rate = Double(done) / max(seconds(now - started), 1e-9)
+                Terminal.progress("ingest: \(done)/\(total) samples (\(Terminal.fmt(100 * Double(done) / Double(total), decimals: 1)) %), \(Terminal.fmt(rate / 1e6)) M samples/s")
+            }
+        }
+        let elapsed = seconds(ContinuousClock.now - started)
+        return .init(samples: done, series: labels.count, seconds: elapsed, samplesPerSecond: Double(done) / max(elapsed, 1e-9),
+                     cpuSeconds: cpuSeconds() - cpu0, batchSize: batch)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Peak resident set size of this process (Linux reports it in KiB).
+    static func peakRSS() -> Int {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Int(u.ru_maxrss) * 1024
+    }
+
+    static func machine() -> BenchReport.Machine {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        return .init(cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model, memoryBytes: ProcessInfo.processInfo.physicalMemory)
+    }
+
+    static func temporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/tidemark-bench-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CLIError("cannot create a temporary directory")
+        }
+        return String(cString: made)
+    }
+}

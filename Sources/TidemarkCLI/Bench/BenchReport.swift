@@ -1,0 +1,71 @@
+import Foundation
+
+/// What `tidemark bench` measured; printed as a table and written as JSON (`--json`).
+struct BenchReport: Codable {
+    struct Machine: Codable {
+        var cores: Int
+        var cpu: String
+        var memoryBytes: UInt64
+    }
+    struct Ingest: Codable {
+        var samples: Int
+        var series: Int
+        var seconds: Double
+        var samplesPerSecond: Double
+        /// CPU seconds (user + system) the ingest took.
+        var cpuSeconds: Double
+        var batchSize: Int
+    }
+    struct Storage: Codable {
+        var blockBytes: Int
+        var blocks: Int
+        var bytesPerSample: Double
+        var compactSeconds: Double
+    }
+    struct Query: Codable {
+        var name: String
+        var promql: String
+        var kind: String
+        var runs: Int
+        /// Series in the result (the same every run).
+        var resultSeries: Int
+        var p50Ms: Double
+        var p90Ms: Double
+        var p99Ms: Double
+    }
+    var tidemarkVersion: String
+    var workload: String
+    var parameters: [String: String]
+    var machine: Machine
+    var ingest: Ingest
+    var storage: Storage
+    var peakRSSBytes: Int
+    var queries: [Query]
+
+    /// The report as the terminal table.
+    var text: String {
+        var out = "Workload \(workload): " + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
+        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n\n"
+        out += TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
+            ["samples", "\(ingest.samples)"],
+            ["series", "\(ingest.series)"],
+            ["samples/s (wall)", Terminal.fmt(ingest.samplesPerSecond, decimals: 0)],
+            ["samples per CPU-second", Terminal.fmt(Double(ingest.samples) / max(ingest.cpuSeconds, 1e-9), decimals: 0)],
+            ["bytes/sample on disk", Terminal.fmt(storage.bytesPerSample, decimals: 3)],
+            ["blocks", "\(storage.blocks) (\(Terminal.bytes(storage.blockBytes)), compaction \(Terminal.fmt(storage.compactSeconds)) s)"],
+            ["peak RSS", Terminal.bytes(peakRSSBytes)],
+        ])
+        out += "\n"
+        out += TextTable.render(header: ["QUERY", "KIND", "SERIES", "RUNS", "P50 ms", "P90 ms", "P99 ms"], rows: queries.map {
+            [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3)]
+        })
+        return out
+    }
+
+    /// The p-th percentile (0…100) of sorted durations, nearest rank.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+}
