@@ -30,6 +30,20 @@ enum Routes {
     static func register(_ router: Router<BasicRequestContext>, _ api: TidemarkAPI) {
         getPost(router, "/api/v1/query", api) { await $0.query($1) }
         getPost(router, "/api/v1/query_range", api) { await $0.queryRange($1) }
+        getPost(router, "/api/v1/series", api) { await $0.series($1) }
+        getPost(router, "/api/v1/labels", api) { await $0.labelNames($1) }
+        getPost(router, "/api/v1/label/:name/values", api, pathParameters: ["name"]) { await $0.labelValues($1) }
+        getPost(router, "/api/v1/metadata", api) { await $0.metricMetadata($1) }
+        getPost(router, "/api/v1/query_exemplars", api) { await $0.queryExemplars($1) }
+        getPost(router, "/api/v1/format_query", api) { await $0.formatQuery($1) }
+        getPost(router, "/api/v1/parse_query", api) { await $0.parseQuery($1) }
+        getPost(router, "/api/v1/explain", api) { await $0.explain($1) }
+        getPost(router, "/api/v1/status/buildinfo", api) { await $0.buildInfo($1) }
+        getPost(router, "/api/v1/status/runtimeinfo", api) { await $0.runtimeInfo($1) }
+        getPost(router, "/api/v1/status/flags", api) { await $0.flags($1) }
+        getPost(router, "/api/v1/status/tsdb", api) { await $0.tsdbStatus($1) }
+        on(router, "/-/healthy", [.get, .head], api) { await $0.healthy($1) }
+        on(router, "/-/ready", [.get, .head], api) { await $0.ready($1) }
     }
 }
 

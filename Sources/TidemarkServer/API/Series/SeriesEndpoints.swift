@@ -1,0 +1,82 @@
+import TidemarkQuery
+import TidemarkStorage
+
+/// `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values`.
+extension TidemarkAPI {
+    /// `GET|POST /api/v1/series`: label sets of series matching any `match[]` with
+    /// samples in [start, end], sorted, each once.
+    public func series(_ r: APIRequest) async -> APIResponse {
+        await offload { [self] in
+            respond { () throws(APIError) -> APIResponse in
+                let sets = try r.matcherSets(required: true)
+                let (start, end) = try r.timeRange()
+                let limit = try r.limit()
+                let q = db.querier()
+                var found = Set<Labels>()
+                for m in sets {
+                    do { for s in try q.select(m, mint: start, maxt: end) { found.insert(s.labels) } } catch { throw APIError(.internal, "\(error)") }
+                }
+                var sorted = found.sorted()
+                let truncated = cap(&sorted, limit)
+                var out = "["
+                for (i, l) in sorted.enumerated() {
+                    if i > 0 { out += "," }
+                    PrometheusJSON.appendLabels(l, to: &out)
+                }
+                return .success(dataJSON: out + "]", warnings: truncated)
+            }
+        }
+    }
+
+    /// `GET|POST /api/v1/labels`: label names, of all series or of those matching any `match[]`.
+    public func labelNames(_ r: APIRequest) async -> APIResponse {
+        await offload { [self] in
+            respond { () throws(APIError) -> APIResponse in
+                let sets = try r.matcherSets()
+                _ = try r.timeRange()
+                let limit = try r.limit()
+                let q = db.querier()
+                var names = Set<String>()
+                do {
+                    if sets.isEmpty { names.formUnion(try q.labelNames([])) }
+                    for m in sets { names.formUnion(try q.labelNames(m)) }
+                } catch { throw APIError(.internal, "\(error)") }
+                var sorted = names.sorted()
+                let truncated = cap(&sorted, limit)
+                return .success(dataJSON: PrometheusJSON.stringArray(sorted), warnings: truncated)
+            }
+        }
+    }
+
+    /// `GET /api/v1/label/<name>/values`: values of one label, of all series or of those
+    /// matching any `match[]`.
+    public func labelValues(_ r: APIRequest) async -> APIResponse {
+        await offload { [self] in
+            respond { () throws(APIError) -> APIResponse in
+                let name = r.path["name"] ?? ""
+                guard !name.isEmpty else { throw APIError(.badData, "invalid label name: \"\"") }
+                let sets = try r.matcherSets()
+                _ = try r.timeRange()
+                let limit = try r.limit()
+                let q = db.querier()
+                var values = Set<String>()
+                do {
+                    if sets.isEmpty { values.formUnion(try q.labelValues(name, [])) }
+                    for m in sets { values.formUnion(try q.labelValues(name, m)) }
+                } catch { throw APIError(.internal, "\(error)") }
+                var sorted = values.sorted()
+                let truncated = cap(&sorted, limit)
+                return .success(dataJSON: PrometheusJSON.stringArray(sorted), warnings: truncated)
+            }
+        }
+    }
+
+    /// Applies `limit` (or the server's cap) to a result list; the warning Prometheus
+    /// adds when it cut the list.
+    func cap<T>(_ items: inout [T], _ limit: Int) -> [String] {
+        let n = limit > 0 ? limit : options.maxSeriesReturned
+        guard n > 0, items.count > n else { return [] }
+        items.removeLast(items.count - n)
+        return ["results truncated due to limit"]
+    }
+}
