@@ -42,6 +42,7 @@ enum Routes {
         getPost(router, "/api/v1/status/runtimeinfo", api) { await $0.runtimeInfo($1) }
         getPost(router, "/api/v1/status/flags", api) { await $0.flags($1) }
         getPost(router, "/api/v1/status/tsdb", api) { await $0.tsdbStatus($1) }
+        on(router, "/api/v1/write", [.post], api) { await $0.remoteWrite($1) }
         on(router, "/-/healthy", [.get, .head], api) { await $0.healthy($1) }
         on(router, "/-/ready", [.get, .head], api) { await $0.ready($1) }
     }
