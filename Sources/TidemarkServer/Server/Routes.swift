@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The URL table: every path `tidemark serve` answers, mapped to `TidemarkAPI` methods.
 enum Routes {
@@ -18,7 +19,7 @@ enum Routes {
                 let r: APIRequest
                 do {
                     r = try await HTTPBridge.apiRequest(request, context, maxBody: api.options.maxBodyBytes, pathParameters: pathParameters)
-                } catch let e as HTTPError where e.status == .contentTooLarge {
+                } catch is NIOTooManyBytesError {
                     return HTTPBridge.response(.error(APIError(.badData, "request body larger than the limit of \(api.options.maxBodyBytes) bytes")).with(status: 413))
                 }
                 return HTTPBridge.response(await handler(api, r))

@@ -19,6 +19,8 @@ final class APIFixture {
             for (l, t, v) in samples { try app.append(l, t, v) }
             try app.commit()
         }
+        var options = options
+        options.port = 0  // live servers in tests always take an ephemeral loopback port
         api = TidemarkAPI(db: db, options: options)
     }
 
