@@ -4,8 +4,8 @@ import NIOCore
 /// Converts between Hummingbird's request/response types and the API's own.
 enum HTTPBridge {
     /// Reads a request into an `APIRequest`: URL query and form body merged into `form`,
-    /// any other body kept raw. A body over `maxBody` bytes is an `APIError` (413).
-    static func apiRequest(_ request: Request, _ context: some RequestContext, maxBody: Int, pathParameters: [String] = []) async throws -> APIRequest {
+    /// any other body (or every body when `formBody` is false) kept raw. A body over `maxBody` bytes is an `APIError` (413).
+    static func apiRequest(_ request: Request, _ context: some RequestContext, maxBody: Int, pathParameters: [String] = [], formBody: Bool = true) async throws -> APIRequest {
         var form: [String: [String]] = [:]
         if let q = request.uri.query { FormDecoding.decode(Substring(q), into: &form) }
         var headers: [String: String] = [:]
@@ -13,7 +13,7 @@ enum HTTPBridge {
         var request = request
         let buffer = try await request.collectBody(upTo: maxBody)
         var body = Array(buffer.readableBytesView)
-        if (headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+        if formBody && (headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
             FormDecoding.decode(Substring(decoding: body, as: UTF8.self), into: &form)
             body = []
         }

@@ -12,13 +12,15 @@ enum Routes {
         on(router, path, [.get, .post], api, pathParameters: pathParameters, handler)
     }
 
+    /// Registers `handler` for `methods`; `formBody: false` keeps form-encoded bodies raw
+    /// (import and remote write read the body, whatever the client labelled it).
     static func on(_ router: Router<BasicRequestContext>, _ path: RouterPath, _ methods: [HTTPRequest.Method], _ api: TidemarkAPI,
-                   pathParameters: [String] = [], _ handler: @escaping Handler) {
+                   pathParameters: [String] = [], formBody: Bool = true, _ handler: @escaping Handler) {
         for m in methods {
             router.on(path, method: m) { request, context -> Response in
                 let r: APIRequest
                 do {
-                    r = try await HTTPBridge.apiRequest(request, context, maxBody: api.options.maxBodyBytes, pathParameters: pathParameters)
+                    r = try await HTTPBridge.apiRequest(request, context, maxBody: api.options.maxBodyBytes, pathParameters: pathParameters, formBody: formBody)
                 } catch is NIOTooManyBytesError {
                     return HTTPBridge.response(.error(APIError(.badData, "request body larger than the limit of \(api.options.maxBodyBytes) bytes")).with(status: 413))
                 }
@@ -43,7 +45,13 @@ enum Routes {
         getPost(router, "/api/v1/status/runtimeinfo", api) { await $0.runtimeInfo($1) }
         getPost(router, "/api/v1/status/flags", api) { await $0.flags($1) }
         getPost(router, "/api/v1/status/tsdb", api) { await $0.tsdbStatus($1) }
-        on(router, "/api/v1/write", [.post], api) { await $0.remoteWrite($1) }
+        on(router, "/api/v1/write", [.post], api, formBody: false) { await $0.remoteWrite($1) }
+        on(router, "/api/v1/import/prometheus", [.post, .put], api, formBody: false) { await $0.importPrometheus($1) }
+        getPost(router, "/api/v1/export", api) { await $0.export($1) }
+        on(router, "/api/v1/admin/tsdb/snapshot", [.post, .put], api) { await $0.snapshot($1) }
+        on(router, "/api/v1/admin/tsdb/delete_series", [.post, .put], api) { await $0.deletionUnsupported($1) }
+        on(router, "/api/v1/admin/tsdb/clean_tombstones", [.post, .put], api) { await $0.deletionUnsupported($1) }
+        on(router, "/metrics", [.get], api) { await $0.selfMetrics($1) }
         on(router, "/-/healthy", [.get, .head], api) { await $0.healthy($1) }
         on(router, "/-/ready", [.get, .head], api) { await $0.ready($1) }
     }
