@@ -9,18 +9,27 @@ final class LiveServer: @unchecked Sendable {
     let port: Int
     private let task: Task<Void, Error>
 
-    /// Starts the server for `api` and waits (at most 10 s) until it listens.
+    /// Starts the server for `api` and waits until it listens (at most 120 s: under a
+    /// full parallel `swift test` on 2 cores, synchronous tests can hold the concurrency
+    /// pool for tens of seconds).
     init(_ api: TidemarkAPI) async throws {
         let ready = AsyncStream<Int>.makeStream()
         let server = TidemarkHTTPServer(api: api)
         task = Task { try await server.run(handleSignals: false) { ready.continuation.yield($0) } }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(120))
+            ready.continuation.finish()
+        }
         var port = 0
-        let deadline = Date().addingTimeInterval(10)
         for await p in ready.stream {
             port = p
             break
         }
-        guard port > 0, Date() < deadline else { throw URLError(.cannotConnectToHost) }
+        timeout.cancel()
+        guard port > 0 else {
+            task.cancel()
+            throw URLError(.cannotConnectToHost)
+        }
         self.port = port
     }
 
@@ -30,7 +39,7 @@ final class LiveServer: @unchecked Sendable {
         r.httpMethod = method
         r.httpBody = body
         if let ct = contentType { r.setValue(ct, forHTTPHeaderField: "Content-Type") }
-        r.timeoutInterval = 30
+        r.timeoutInterval = 120
         let (data, resp) = try await URLSession.shared.data(for: r)
         return ((resp as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
