@@ -19,6 +19,7 @@ struct ServeCommand: ParsableCommand {
             Examples:
               tidemark serve --data ./data
               tidemark serve --data ./data --listen 127.0.0.1:9091 --query-timeout 30s
+              tidemark serve --data ./data --remote-write-url http://127.0.0.1:9090/api/v1/write --remote-write-match '{job="node"}'
               curl 'http://127.0.0.1:9090/api/v1/query?query=up'
             """)
 
@@ -38,6 +39,12 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted, in bytes.")
     var maxBodyBytes: Int = 32 << 20
+
+    @Option(name: .customLong("remote-write-url"), help: "Forward ingested samples to this remote-write receiver (repeatable).")
+    var remoteWriteURLs: [String] = []
+
+    @Option(name: .customLong("remote-write-match"), help: "Only forward series matching this selector, like '{job=\"node\"}'.")
+    var remoteWriteMatch: String?
 
     func validate() throws {
         guard Self.splitListen(listen) != nil else { throw ValidationError("--listen: expected HOST:PORT like 127.0.0.1:9090; got '\(listen)'") }
@@ -70,7 +77,22 @@ struct ServeCommand: ParsableCommand {
             "query.max-samples": String(queryMaxSamples), "query.max-concurrency": String(queryMaxConcurrency),
             "wal-sync": dataOptions.walSync,
         ]
-        let server = TidemarkHTTPServer(api: TidemarkAPI(db: db, options: options))
+        let api = TidemarkAPI(db: db, options: options)
+        var matchers: [LabelMatcher] = []
+        if let m = remoteWriteMatch {
+            do { matchers = try SelectorParser.parse(m) } catch { throw ValidationError("--remote-write-match: \(error)") }
+        }
+        var senders: [RemoteWriteSender] = []
+        for url in remoteWriteURLs {
+            // The position file is named after the URL, so reordering flags keeps each receiver's place.
+            var o = RemoteWriteSenderOptions(url: url, name: String(url.map { $0.isLetter || $0.isNumber ? $0 : "_" }))
+            o.matchers = matchers
+            let s = try RemoteWriteSender(dataDirectory: dataOptions.data, options: o, metrics: api.metrics)
+            s.start()
+            senders.append(s)
+        }
+        defer { for s in senders { s.stop() } }
+        let server = TidemarkHTTPServer(api: api)
         let host = options.host, data = dataOptions.data
         let done = DispatchSemaphore(value: 0)
         let failure = LockedBox<Error?>(nil)

@@ -17,6 +17,10 @@ public final class ServerMetrics: Sendable {
     /// Remote-write requests by outcome.
     let remoteWriteRequests: CoreMetrics.Counter
     let remoteWriteFailures: CoreMetrics.Counter
+    /// Remote write out: samples accepted by the receiver, dropped (4xx), retried requests.
+    let remoteWriteSentSamples: CoreMetrics.Counter
+    let remoteWriteDroppedSamples: CoreMetrics.Counter
+    let remoteWriteRetries: CoreMetrics.Counter
     /// Queries by outcome, and their latency.
     let queries: CoreMetrics.Counter
     let queryFailures: CoreMetrics.Counter
@@ -39,6 +43,9 @@ public final class ServerMetrics: Sendable {
         samplesRejected = Counter(label: "tidemark_samples_rejected_total", factory: f)
         remoteWriteRequests = Counter(label: "tidemark_remote_write_requests_total", factory: f)
         remoteWriteFailures = Counter(label: "tidemark_remote_write_failed_requests_total", factory: f)
+        remoteWriteSentSamples = Counter(label: "tidemark_remote_write_sent_samples_total", factory: f)
+        remoteWriteDroppedSamples = Counter(label: "tidemark_remote_write_dropped_samples_total", factory: f)
+        remoteWriteRetries = Counter(label: "tidemark_remote_write_retries_total", factory: f)
         queries = Counter(label: "tidemark_queries_total", factory: f)
         queryFailures = Counter(label: "tidemark_queries_failed_total", factory: f)
         queryLatency = Timer(label: "tidemark_query_duration_seconds", factory: f)

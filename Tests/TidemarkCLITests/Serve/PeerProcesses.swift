@@ -58,10 +58,14 @@ enum Peers {
         p.waitUntilExit()
     }
 
-    /// GET `url`; status and body (status 0 when the connection failed).
-    static func get(_ url: String) async -> (status: Int, body: Data) {
+    /// GET (or POST `body` to) `url`; status and body (status 0 when the connection failed).
+    static func get(_ url: String, post body: Data? = nil) async -> (status: Int, body: Data) {
         var r = URLRequest(url: URL(string: url)!)
         r.timeoutInterval = 10
+        if let body {
+            r.httpMethod = "POST"
+            r.httpBody = body
+        }
         guard let (data, resp) = try? await URLSession.shared.data(for: r) else { return (0, Data()) }
         return ((resp as? HTTPURLResponse)?.statusCode ?? 0, data)
     }

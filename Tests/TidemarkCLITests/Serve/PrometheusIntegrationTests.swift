@@ -4,7 +4,9 @@ import Testing
 /// `tidemark serve` next to Debian's real Prometheus, on loopback: Prometheus scrapes
 /// itself and Tidemark's `/metrics` every second and remote-writes everything into
 /// Tidemark; the same queries answered by both APIs must agree, and `promtool query`
-/// must work against Tidemark. Both processes are stopped at the end.
+/// must work against Tidemark. Tidemark's own sender forwards imported series to that
+/// Prometheus (its remote-write receiver), and all of them must arrive. Both processes
+/// are stopped at the end.
 @Suite("tidemark serve with real Prometheus", .serialized)
 struct PrometheusIntegrationTests {
     /// Queries over the scraped data (selectors, rate family, aggregations with grouping,
@@ -53,11 +55,14 @@ struct PrometheusIntegrationTests {
 
             """
         try config.write(toFile: dir.path + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let tProc = try Peers.start(tidemark, ["serve", "--data", dir.path + "/tidemark", "--listen", "127.0.0.1:\(tPort)"], log: dir.path + "/tidemark.log")
+        let tProc = try Peers.start(tidemark, [
+            "serve", "--data", dir.path + "/tidemark", "--listen", "127.0.0.1:\(tPort)",
+            "--remote-write-url", pBase + "/api/v1/write", "--remote-write-match", "{source=\"import\"}",
+        ], log: dir.path + "/tidemark.log")
         defer { Peers.stop(tProc) }
         let pProc = try Peers.start(prometheus, [
             "--config.file=" + dir.path + "/prometheus.yml", "--storage.tsdb.path=" + dir.path + "/prom",
-            "--web.listen-address=127.0.0.1:\(pPort)", "--log.level=warn",
+            "--web.listen-address=127.0.0.1:\(pPort)", "--log.level=warn", "--web.enable-remote-write-receiver",
         ], log: dir.path + "/prometheus.log")
         defer { Peers.stop(pProc) }
 
@@ -109,6 +114,23 @@ struct PrometheusIntegrationTests {
         let range = try Peers.run(promtool, ["query", "range", "--start=\(Int(now) - 10)", "--end=\(Int(now) - 5)", "--step=1s", tBase, "count(up)"])
         #expect(range.status == 0, "\(range.output)")
         #expect(range.output.contains("{} =>\n2 @["), "\(range.output)")
+        // Tidemark's sender: 3 series × 100 samples imported into Tidemark reach Prometheus complete.
+        let start = Int64(Date().timeIntervalSince1970 * 1000) - 200_000
+        var text = ""
+        for s in 0..<3 {
+            for i in 0..<100 { text += "forwarded{source=\"import\",series=\"\(s)\"} \(s * 1000 + i) \(start + Int64(i) * 1000)\n" }
+        }
+        #expect(await Peers.get(tBase + "/api/v1/import/prometheus", post: Data(text.utf8)).status == 204)
+        var forwarded: [(key: String, value: Double)] = []
+        for _ in 0..<60 {
+            forwarded = try Self.vector(await Peers.get(pBase + "/api/v1/query?query=sum_over_time(forwarded%5B10m%5D)"))
+            if forwarded.count == 3 && forwarded.map(\.value) == [4950, 104_950, 204_950] { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(forwarded.map(\.value) == [4950, 104_950, 204_950], "Prometheus has \(forwarded)")
+        let counts = try Self.vector(await Peers.get(pBase + "/api/v1/query?query=count_over_time(forwarded%5B10m%5D)"))
+        #expect(counts.map(\.value) == [100, 100, 100])
+
         // Metadata sent by Prometheus arrived.
         let meta = await Peers.get(tBase + "/api/v1/metadata?metric=prometheus_http_requests_total")
         #expect(String(decoding: meta.body, as: UTF8.self).contains("\"type\":\"counter\""))
