@@ -18,7 +18,7 @@ struct Tidemark: ParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, GenerateCommand.self,
-            QueryCommand.self, ServeCommand.self, TestScriptCommand.self, CrashWriterCommand.self,
+            QueryCommand.self, ServeCommand.self, LoadTestCommand.self, TestScriptCommand.self, CrashWriterCommand.self,
         ])
 
     /// Runs a command; exit codes: 0 success, 1 runtime error, 2 usage error. Errors go

@@ -1,4 +1,5 @@
 import Foundation
+import TidemarkQuery
 
 /// Timestamps and durations as Prometheus's API parses them.
 public enum TimeParams {
@@ -149,24 +150,5 @@ extension APIRequest {
     }
 }
 
-/// A string quoted as Go's `%q` does for printable text.
-func goQuote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if u.value < 0x20 || u.value == 0x7f {
-                let h = String(u.value, radix: 16)
-                out += "\\x" + (h.count < 2 ? "0" : "") + h
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
+/// A string quoted as Go's `%q` quotes it (in error messages, like Prometheus's).
+func goQuote(_ s: String) -> String { PromQLPrinter.quote(s) }

@@ -30,41 +30,31 @@ extension TidemarkAPI {
 
     /// `GET|POST /api/v1/labels`: label names, of all series or of those matching any `match[]`.
     public func labelNames(_ r: APIRequest) async -> APIResponse {
-        await offload { [self] in
-            respond { () throws(APIError) -> APIResponse in
-                let sets = try r.matcherSets()
-                _ = try r.timeRange()
-                let limit = try r.limit()
-                let q = db.querier()
-                var names = Set<String>()
-                do {
-                    if sets.isEmpty { names.formUnion(try q.labelNames([])) }
-                    for m in sets { names.formUnion(try q.labelNames(m)) }
-                } catch { throw APIError(.internal, "\(error)") }
-                var sorted = names.sorted()
-                let truncated = cap(&sorted, limit)
-                return .success(dataJSON: PrometheusJSON.stringArray(sorted), warnings: truncated)
-            }
-        }
+        await stringList(r) { q, matchers throws(StorageError) in try q.labelNames(matchers) }
     }
 
     /// `GET /api/v1/label/<name>/values`: values of one label, of all series or of those
     /// matching any `match[]`.
     public func labelValues(_ r: APIRequest) async -> APIResponse {
+        let name = r.path["name"] ?? ""
+        guard !name.isEmpty else { return .error(APIError(.badData, "invalid label name: \"\"")) }
+        return await stringList(r) { q, matchers throws(StorageError) in try q.labelValues(name, matchers) }
+    }
+
+    /// The sorted union of `fetch` over every `match[]` (or over all series without one),
+    /// cut to `limit`.
+    func stringList(_ r: APIRequest, _ fetch: @escaping @Sendable (any Querier, [LabelMatcher]) throws(StorageError) -> [String]) async -> APIResponse {
         await offload { [self] in
             respond { () throws(APIError) -> APIResponse in
-                let name = r.path["name"] ?? ""
-                guard !name.isEmpty else { throw APIError(.badData, "invalid label name: \"\"") }
                 let sets = try r.matcherSets()
                 _ = try r.timeRange()
                 let limit = try r.limit()
                 let q = db.querier()
-                var values = Set<String>()
+                var found = Set<String>()
                 do {
-                    if sets.isEmpty { values.formUnion(try q.labelValues(name, [])) }
-                    for m in sets { values.formUnion(try q.labelValues(name, m)) }
+                    for m in sets.isEmpty ? [[]] : sets { found.formUnion(try fetch(q, m)) }
                 } catch { throw APIError(.internal, "\(error)") }
-                var sorted = values.sorted()
+                var sorted = found.sorted()
                 let truncated = cap(&sorted, limit)
                 return .success(dataJSON: PrometheusJSON.stringArray(sorted), warnings: truncated)
             }
