@@ -37,6 +37,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("query-max-concurrency"), help: "Queries evaluated at once; more wait for a slot.")
     var queryMaxConcurrency: Int = 20
 
+    @Option(name: .customLong("query-max-series"), help: "Most series, label names or values a series/labels request returns without a smaller limit (0: no cap).")
+    var queryMaxSeries: Int = 0
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted, in bytes.")
     var maxBodyBytes: Int = 32 << 20
 
@@ -51,6 +54,7 @@ struct ServeCommand: ParsableCommand {
         guard let t = TimeArgument.parseDuration(queryTimeout), t > 0 else { throw ValidationError("--query-timeout: expected a duration like 2m; got '\(queryTimeout)'") }
         guard queryMaxSamples > 0 else { throw ValidationError("--query-max-samples must be positive") }
         guard queryMaxConcurrency > 0 else { throw ValidationError("--query-max-concurrency must be positive") }
+        guard queryMaxSeries >= 0 else { throw ValidationError("--query-max-series must not be negative") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
     }
 
@@ -72,6 +76,7 @@ struct ServeCommand: ParsableCommand {
         options.maxSamples = queryMaxSamples
         options.maxConcurrentQueries = queryMaxConcurrency
         options.maxBodyBytes = maxBodyBytes
+        options.maxSeriesReturned = queryMaxSeries
         options.flags = [
             "storage.tsdb.path": dataOptions.data, "web.listen-address": listen, "query.timeout": queryTimeout,
             "query.max-samples": String(queryMaxSamples), "query.max-concurrency": String(queryMaxConcurrency),

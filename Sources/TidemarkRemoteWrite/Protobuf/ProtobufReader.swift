@@ -53,20 +53,17 @@ public struct ProtobufReader {
     }
 
     /// Eight little-endian bytes.
-    public mutating func readFixed64() throws(ProtobufError) -> UInt64 {
-        guard end - offset >= 8 else { throw ProtobufError("truncated fixed64", at: offset) }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-        offset += 8
-        return v
-    }
+    public mutating func readFixed64() throws(ProtobufError) -> UInt64 { try readLittleEndian(UInt64.self, "fixed64") }
 
     /// Four little-endian bytes.
-    public mutating func readFixed32() throws(ProtobufError) -> UInt32 {
-        guard end - offset >= 4 else { throw ProtobufError("truncated fixed32", at: offset) }
-        var v: UInt32 = 0
-        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
-        offset += 4
+    public mutating func readFixed32() throws(ProtobufError) -> UInt32 { try readLittleEndian(UInt32.self, "fixed32") }
+
+    private mutating func readLittleEndian<T: FixedWidthInteger>(_: T.Type, _ what: String) throws(ProtobufError) -> T {
+        let n = MemoryLayout<T>.size
+        guard end - offset >= n else { throw ProtobufError("truncated \(what)", at: offset) }
+        var v: T = 0
+        for i in 0..<n { v |= T(bytes[offset + i]) << (8 * i) }
+        offset += n
         return v
     }
 

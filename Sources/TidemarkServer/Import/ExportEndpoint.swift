@@ -7,18 +7,8 @@ extension TidemarkAPI {
     public func export(_ r: APIRequest) async -> APIResponse {
         await offload { [self] in
             respond { () throws(APIError) -> APIResponse in
-                let sets = try r.matcherSets(required: true)
-                let (start, end) = try r.timeRange()
                 let format: ExpositionFormat = r.value("format") == "openmetrics" ? .openMetrics : .prometheusText
-                let q = db.querier()
-                var all: [Series] = []
-                var seen = Set<Labels>()
-                do {
-                    for m in sets {
-                        for s in try q.select(m, mint: start, maxt: end) where seen.insert(s.labels).inserted { all.append(s) }
-                    }
-                } catch { throw APIError(.internal, "\(error)") }
-                all.sort { $0.labels < $1.labels }
+                let all = try selectMatching(r)
                 var writer = ExpositionWriter(format: format, reserveCapacity: 1 << 16)
                 for s in all {
                     var it = s.makeIterator()

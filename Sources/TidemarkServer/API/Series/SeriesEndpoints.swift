@@ -8,15 +8,8 @@ extension TidemarkAPI {
     public func series(_ r: APIRequest) async -> APIResponse {
         await offload { [self] in
             respond { () throws(APIError) -> APIResponse in
-                let sets = try r.matcherSets(required: true)
-                let (start, end) = try r.timeRange()
                 let limit = try r.limit()
-                let q = db.querier()
-                var found = Set<Labels>()
-                for m in sets {
-                    do { for s in try q.select(m, mint: start, maxt: end) { found.insert(s.labels) } } catch { throw APIError(.internal, "\(error)") }
-                }
-                var sorted = found.sorted()
+                var sorted = try selectMatching(r).map(\.labels)
                 let truncated = cap(&sorted, limit)
                 var out = "["
                 for (i, l) in sorted.enumerated() {
@@ -59,6 +52,22 @@ extension TidemarkAPI {
                 return .success(dataJSON: PrometheusJSON.stringArray(sorted), warnings: truncated)
             }
         }
+    }
+
+    /// The series matching any `match[]` (required) with samples in [`start`, `end`],
+    /// each once, sorted by labels.
+    func selectMatching(_ r: APIRequest) throws(APIError) -> [Series] {
+        let sets = try r.matcherSets(required: true)
+        let (start, end) = try r.timeRange()
+        let q = db.querier()
+        var all: [Series] = []
+        var seen = Set<Labels>()
+        do {
+            for m in sets {
+                for s in try q.select(m, mint: start, maxt: end) where seen.insert(s.labels).inserted { all.append(s) }
+            }
+        } catch { throw APIError(.internal, "\(error)") }
+        return all.sorted { $0.labels < $1.labels }
     }
 
     /// Applies `limit` (or the server's cap) to a result list; the warning Prometheus
