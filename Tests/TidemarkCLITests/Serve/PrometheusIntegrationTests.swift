@@ -106,6 +106,28 @@ struct PrometheusIntegrationTests {
         #expect(answered >= 30, "only \(answered) queries returned data")
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(Self.queries.count) queries differ:\n\(mismatches.joined(separator: "\n"))")
 
+        // Range queries, the metadata endpoints and format_query answer as Prometheus does.
+        let latest = try Self.vector(await Peers.get(pBase + "/api/v1/query?query=max(timestamp(up))")).first?.value ?? 0
+        let rangeEnd = String(format: "%.3f", latest - 3.5), rangeStart = String(format: "%.3f", latest - 23.5)
+        for q in Self.rangeQueries {
+            let enc = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let path = "/api/v1/query_range?query=\(enc)&start=\(rangeStart)&end=\(rangeEnd)&step=2"
+            let a = try Self.vector(await Peers.get(pBase + path)), b = try Self.vector(await Peers.get(tBase + path))
+            #expect(!a.isEmpty && Self.difference(a, b) == nil, "range \(q): \(Self.difference(a, b) ?? "empty")")
+        }
+        for path in ["/api/v1/series?match[]=up", "/api/v1/series?match[]=scrape_duration_seconds&match[]=up", "/api/v1/labels?match[]=up",
+                     "/api/v1/label/job/values", "/api/v1/label/__name__/values?match[]=%7Bjob%3D%22tidemark%22%7D"] {
+            let url = path.replacingOccurrences(of: "[]", with: "%5B%5D")
+            let a = try Self.dataJSON(await Peers.get(pBase + url)), b = try Self.dataJSON(await Peers.get(tBase + url))
+            #expect(a == b, "\(path): prometheus \(a) tidemark \(b)")
+        }
+        for q in Self.formatQueries {
+            let enc = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let a = try Self.dataJSON(await Peers.get(pBase + "/api/v1/format_query?query=\(enc)"))
+            let b = try Self.dataJSON(await Peers.get(tBase + "/api/v1/format_query?query=\(enc)"))
+            #expect(a == b, "format_query \(q): prometheus \(a) tidemark \(b)")
+        }
+
         // promtool against Tidemark's API.
         let instant = try Peers.run(promtool, ["query", "instant", tBase, "up"])
         #expect(instant.status == 0, "\(instant.output)")
@@ -145,10 +167,42 @@ struct PrometheusIntegrationTests {
         func num(_ v: Any?) -> Double { Double(((v as? [Any])?.last as? String) ?? "") ?? .nan }
         if data["resultType"] as? String == "scalar" { return [("scalar", num(data["result"]))] }
         let items = data["result"] as? [[String: Any]] ?? []
-        return items.map { item in
+        return items.flatMap { item -> [(key: String, value: Double)] in
             let m = (item["metric"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            return (m, num(item["value"]))
+            // A matrix: one entry per point, keyed by series and time.
+            if let points = item["values"] as? [[Any]] {
+                return points.map { ("\(m)@\($0.first.map { "\($0)" } ?? "")", num($0)) }
+            }
+            return [(m, num(item["value"]))]
         }.sorted { $0.key < $1.key }
+    }
+
+    /// Range queries compared over the 20 s before the comparison time, every 2 s.
+    static let rangeQueries = [
+        "sum by (job) (rate(scrape_samples_scraped[10s]))", "count(up)", "max_over_time(scrape_duration_seconds[5s])",
+        "histogram_quantile(0.9, sum by (le) (rate(prometheus_http_request_duration_seconds_bucket[10s])))",
+        "scrape_samples_scraped * on (job, instance) group_left () up",
+    ]
+
+    /// Queries whose `format_query` text must be Prometheus's.
+    static let formatQueries = [
+        "sum  by(job)(rate(x[5m]))", "a+on(b)group_left(c)d", "x offset 5m", "-x^2", "topk(3,x)", "rate(x[5m:30s])",
+        "x{a=~\"b.*\",c!=\"d\"}", "1 + 2 * 3", "max_over_time(x[1h] @ 100)", "count_values(\"v\", x)",
+    ]
+
+    /// The `data` of a metadata-style answer (series, labels, values, format_query), as
+    /// JSON text with sorted keys.
+    static func dataJSON(_ r: (status: Int, body: Data)) throws -> String {
+        guard r.status == 200, let o = try JSONSerialization.jsonObject(with: r.body) as? [String: Any], let data = o["data"] else {
+            throw HarnessError("HTTP \(r.status): \(String(decoding: r.body, as: UTF8.self))")
+        }
+        if let s = data as? String { return s }
+        // Series lists: Prometheus returns one matcher's series unsorted, so compare as sets.
+        if let list = data as? [[String: String]] {
+            let items = try list.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+            return "[" + items.sorted().joined(separator: ",") + "]"
+        }
+        return String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// Why two results differ (label sets, or a value beyond 1e-9 relative), or nil.
