@@ -57,7 +57,12 @@ let package = Package(
         .testTarget(name: "TidemarkQueryTests", dependencies: ["TidemarkQuery", "TidemarkStorage", "TidemarkWorkloads"]),
         .testTarget(name: "TidemarkWorkloadsTests", dependencies: ["TidemarkWorkloads", "TidemarkStorage"]),
         .testTarget(name: "TidemarkRemoteWriteTests", dependencies: ["TidemarkRemoteWrite"]),
-        .testTarget(name: "TidemarkServerTests", dependencies: ["TidemarkServer", "TidemarkQuery", "TidemarkStorage", "TidemarkRemoteWrite"]),
+        .testTarget(
+            name: "TidemarkServerTests",
+            dependencies: [
+                "TidemarkServer", "TidemarkQuery", "TidemarkStorage", "TidemarkRemoteWrite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "TidemarkStorage", "TidemarkWorkloads"]),
     ]
 )

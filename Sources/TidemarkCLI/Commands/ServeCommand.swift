@@ -93,7 +93,7 @@ struct ServeCommand: ParsableCommand {
             var o = RemoteWriteSenderOptions(url: url, name: String(url.map { $0.isLetter || $0.isNumber ? $0 : "_" }))
             o.matchers = matchers
             let s = try RemoteWriteSender(dataDirectory: dataOptions.data, options: o, metrics: api.metrics)
-            s.start()
+            try s.start()
             senders.append(s)
         }
         defer { for s in senders { s.stop() } }

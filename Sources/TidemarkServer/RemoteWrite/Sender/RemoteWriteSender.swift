@@ -45,8 +45,16 @@ public final class RemoteWriteSender: @unchecked Sendable {
         logger = Logger(label: "tidemark.remote-write.\(options.name)")
     }
 
-    /// Starts the follower thread.
-    public func start() {
+    /// Fixes the starting position (the saved one, or the WAL's current end for a new
+    /// sender, so everything ingested after `start` returns is sent), then starts the
+    /// follower thread.
+    public func start() throws {
+        if let saved = Self.load(positionFile) {
+            position = saved
+        } else {
+            let last = try tail.segments().last ?? 0
+            position = .init(segment: last, offset: last == 0 ? 0 : try tail.read(from: .init(segment: last, offset: 0)).end)
+        }
         let t = Thread { [self] in
             run()
             finished.signal()
@@ -83,18 +91,12 @@ public final class RemoteWriteSender: @unchecked Sendable {
         }
     }
 
-    /// Learns every series in the checkpoint and the segments, and picks the start: the
-    /// saved position, or the end of the WAL for a new sender.
+    /// Learns every series in the checkpoint and in the segments up to the start.
     private func prepare() throws {
         if let cp = try tail.checkpoint() { learn(try tail.readCheckpoint(cp)) }
-        let segments = try tail.segments()
-        var end = WALTail.Position(segment: segments.last ?? 0, offset: 0)
-        for s in segments {
-            let (records, e) = try tail.read(from: .init(segment: s, offset: 0))
-            learn(records)
-            if s == segments.last { end.offset = e }
+        for s in try tail.segments() where s <= position.segment {
+            learn(try tail.read(from: .init(segment: s, offset: 0)).records)
         }
-        position = Self.load(positionFile) ?? end
     }
 
     /// Adds the series records among `records` to the series map.
