@@ -58,21 +58,20 @@ extension TidemarkAPI {
             timeout = min(timeout, Double(t) / 1000)
         }
         let limit = try r.limit()
-        let expr: Expr
-        do { expr = try PromQL.parse(r.value("query") ?? "") } catch { throw APIError.invalidParameter("query", error.description) }
-        return QuerySpec(expr: expr, start: start, end: end, step: step, timeoutSeconds: timeout, limit: limit, stats: r.value("stats") != nil)
+        return QuerySpec(expr: try r.parsedQuery(), start: start, end: end, step: step, timeoutSeconds: timeout, limit: limit, stats: r.value("stats") != nil)
     }
 
-    /// Evaluates a query on a Dispatch thread, through the concurrency gate.
+    /// Evaluates a query on a Dispatch thread, through the concurrency gate; time spent
+    /// waiting for a slot counts against the query's timeout, as in Prometheus.
     func execute(_ spec: QuerySpec) async -> APIResponse {
-        var engineOptions = EngineOptions()
-        engineOptions.timeoutSeconds = spec.timeoutSeconds
-        engineOptions.maxSamples = options.maxSamples
-        let engine = Engine(storage: db, options: engineOptions)
         let queued = Date()
-        let outcome: Result<QueryResult, QueryError>? = await offload { [gate] in
+        let outcome: Result<QueryResult, QueryError>? = await offload { [gate, db, options] in
             gate.run(timeoutSeconds: spec.timeoutSeconds) {
-                Result { () throws(QueryError) -> QueryResult in
+                var engineOptions = EngineOptions()
+                engineOptions.timeoutSeconds = max(0.001, spec.timeoutSeconds - Date().timeIntervalSince(queued))
+                engineOptions.maxSamples = options.maxSamples
+                let engine = Engine(storage: db, options: engineOptions)
+                return Result { () throws(QueryError) -> QueryResult in
                     spec.step > 0
                         ? try engine.rangeQuery(spec.expr, start: spec.start, end: spec.end, step: spec.step)
                         : try engine.instantQuery(spec.expr, at: spec.start)

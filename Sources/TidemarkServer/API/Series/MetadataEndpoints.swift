@@ -36,7 +36,7 @@ extension TidemarkAPI {
     public func queryExemplars(_ r: APIRequest) async -> APIResponse {
         respond { () throws(APIError) -> APIResponse in
             _ = try r.timeRange()
-            do { _ = try PromQL.parse(r.value("query") ?? "") } catch { throw APIError.invalidParameter("query", "\(error)") }
+            _ = try r.parsedQuery()
             return .success(dataJSON: "[]")
         }
     }

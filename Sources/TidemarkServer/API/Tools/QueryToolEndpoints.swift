@@ -2,22 +2,17 @@ import TidemarkQuery
 
 /// `/api/v1/format_query`, `/api/v1/parse_query` and Tidemark's `/api/v1/explain`.
 extension TidemarkAPI {
-    /// The `query` parameter parsed, or `bad_data` naming it.
-    func parsedQuery(_ r: APIRequest) throws(APIError) -> Expr {
-        do { return try PromQL.parse(r.value("query") ?? "") } catch { throw APIError.invalidParameter("query", error.description) }
-    }
-
     /// `GET|POST /api/v1/format_query`: the query in canonical form, as a JSON string.
     public func formatQuery(_ r: APIRequest) async -> APIResponse {
         respond { () throws(APIError) -> APIResponse in
-            .success(dataJSON: PrometheusJSON.string(try parsedQuery(r).promql))
+            .success(dataJSON: PrometheusJSON.string(try r.parsedQuery().promql))
         }
     }
 
     /// `GET|POST /api/v1/parse_query`: the AST as JSON, in Prometheus's shape.
     public func parseQuery(_ r: APIRequest) async -> APIResponse {
         respond { () throws(APIError) -> APIResponse in
-            .success(dataJSON: ASTJSON.render(try parsedQuery(r)))
+            .success(dataJSON: ASTJSON.render(try r.parsedQuery()))
         }
     }
 
@@ -26,7 +21,7 @@ extension TidemarkAPI {
     /// `{"query": …, "plan": "<text>"}`.
     public func explain(_ r: APIRequest) async -> APIResponse {
         respond { () throws(APIError) -> APIResponse in
-            let expr = try parsedQuery(r)
+            let expr = try r.parsedQuery()
             let engine = Engine(storage: db)
             let plan: String
             if r.value("start") != nil || r.value("end") != nil || r.value("step") != nil {
