@@ -46,8 +46,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("remote-write-url"), help: "Forward ingested samples to this remote-write receiver (repeatable).")
     var remoteWriteURLs: [String] = []
 
-    @Option(name: .customLong("remote-write-match"), help: "Only forward series matching this selector, like '{job=\"node\"}'.")
+    @Option(name: .customLong("remote-write-match"), help: "Only forward series matching this selector, like '{job=\"node\"}' (for --remote-write-url).")
     var remoteWriteMatch: String?
+
+    @Option(name: .customLong("remote-write-config"), help: "A YAML file with a Prometheus-style remote_write section (url, match, remote_timeout, queue_config).")
+    var remoteWriteConfig: String?
 
     func validate() throws {
         guard Self.splitListen(listen) != nil else { throw ValidationError("--listen: expected HOST:PORT like 127.0.0.1:9090; got '\(listen)'") }
@@ -83,15 +86,21 @@ struct ServeCommand: ParsableCommand {
             "wal-sync": dataOptions.walSync,
         ]
         let api = TidemarkAPI(db: db, options: options)
-        var matchers: [LabelMatcher] = []
-        if let m = remoteWriteMatch {
-            do { matchers = try SelectorParser.parse(m) } catch { throw ValidationError("--remote-write-match: \(error)") }
+        var senderOptions: [RemoteWriteSenderOptions] = []
+        if let file = remoteWriteConfig {
+            do { senderOptions = try RemoteWriteConfigFile.parse(String(contentsOfFile: file, encoding: .utf8)) } catch {
+                throw ValidationError("--remote-write-config \(file): \(error)")
+            }
+        }
+        for url in remoteWriteURLs {
+            var o = RemoteWriteSenderOptions(url: url)
+            if let m = remoteWriteMatch {
+                do { o.matchers = try RemoteWriteConfigFile.selector(m, "--remote-write-match") } catch { throw ValidationError("\(error)") }
+            }
+            senderOptions.append(o)
         }
         var senders: [RemoteWriteSender] = []
-        for url in remoteWriteURLs {
-            // The position file is named after the URL, so reordering flags keeps each receiver's place.
-            var o = RemoteWriteSenderOptions(url: url, name: String(url.map { $0.isLetter || $0.isNumber ? $0 : "_" }))
-            o.matchers = matchers
+        for o in senderOptions {
             let s = try RemoteWriteSender(dataDirectory: dataOptions.data, options: o, metrics: api.metrics)
             try s.start()
             senders.append(s)

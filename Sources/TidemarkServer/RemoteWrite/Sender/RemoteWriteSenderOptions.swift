@@ -4,7 +4,9 @@ import TidemarkStorage
 public struct RemoteWriteSenderOptions: Sendable {
     /// The receiver's remote-write URL (`http://host:port/api/v1/write`; https works too).
     public var url: String
-    /// Names the sender's position file (`<data>/remote-write/<name>.position`).
+    /// Names the sender's position file (`<data>/remote-write/<name>.position`); by
+    /// default the URL with every other character than letters and digits as `_`, so
+    /// each receiver keeps its own place however the senders are listed.
     public var name: String
     /// Only series matching every matcher are sent (empty: all).
     public var matchers: [LabelMatcher] = []
@@ -20,8 +22,8 @@ public struct RemoteWriteSenderOptions: Sendable {
     /// How often the WAL is polled for new records when idle, in seconds.
     public var pollIntervalSeconds = 0.1
 
-    public init(url: String, name: String = "default") {
+    public init(url: String, name: String? = nil) {
         self.url = url
-        self.name = name
+        self.name = name ?? String(url.map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 }
