@@ -45,6 +45,10 @@ enum Routes {
         getPost(router, "/api/v1/status/runtimeinfo", api) { await $0.runtimeInfo($1) }
         getPost(router, "/api/v1/status/flags", api) { await $0.flags($1) }
         getPost(router, "/api/v1/status/tsdb", api) { await $0.tsdbStatus($1) }
+        getPost(router, "/api/v1/targets", api) { await $0.targets($1) }
+        getPost(router, "/api/v1/rules", api) { await $0.rules($1) }
+        getPost(router, "/api/v1/alerts", api) { await $0.alerts($1) }
+        getPost(router, "/api/v1/alertmanagers", api) { await $0.alertmanagers($1) }
         on(router, "/api/v1/write", [.post], api, formBody: false) { await $0.remoteWrite($1) }
         on(router, "/api/v1/import/prometheus", [.post, .put], api, formBody: false) { await $0.importPrometheus($1) }
         getPost(router, "/api/v1/export", api) { await $0.export($1) }

@@ -103,3 +103,23 @@ import TidemarkStorage
         #expect((o["infos"] as? [String])?.first?.contains("PromQL info") == true, "\(r.text)")
     }
 }
+
+/// Request parameters beyond the basics.
+@Suite struct QueryParameterTests {
+    @Test func lookbackDeltaShortensTheLookback() async throws {
+        let f = try APIFixture("lookback", samples: APIFixture.standardSamples())
+        defer { f.close() }
+        // The last samples are at 1700000540; 90 s later only a lookback over 90 s finds them.
+        let t = ("time", "1700000630")
+        #expect(await f.api.query(form(("query", "count(up)"), t)).text.contains(#""value":[1700000630,"3"]"#))
+        #expect(await f.api.query(form(("query", "count(up)"), t, ("lookback_delta", "1m"))).text == #"{"status":"success","data":{"resultType":"vector","result":[]}}"#)
+        #expect(await f.api.query(form(("query", "up"), ("lookback_delta", "x"))).status == 400)
+    }
+
+    @Test func rulesAndTargetsAreEmpty() async throws {
+        let f = try APIFixture("rules")
+        defer { f.close() }
+        #expect(await f.api.rules(form()).text == #"{"status":"success","data":{"groups":[]}}"#)
+        #expect(await f.api.targets(form()).text == #"{"status":"success","data":{"activeTargets":[],"droppedTargets":[]}}"#)
+    }
+}

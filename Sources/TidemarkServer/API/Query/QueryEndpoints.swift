@@ -12,11 +12,14 @@ extension TidemarkAPI {
         /// 0 for an instant query.
         var step: Int64
         var timeoutSeconds: Double
+        /// `lookback_delta` in ms, when the request sets one.
+        var lookbackDelta: Int64?
         var limit: Int
         var stats: Bool
     }
 
-    /// `GET|POST /api/v1/query`: `query`, `time` (default now), `timeout`, `limit`, `stats`.
+    /// `GET|POST /api/v1/query`: `query`, `time` (default now), `timeout`, `limit`,
+    /// `lookback_delta`, `stats`.
     public func query(_ r: APIRequest) async -> APIResponse {
         let spec: QuerySpec
         do throws(APIError) {
@@ -28,7 +31,8 @@ extension TidemarkAPI {
         return await execute(spec)
     }
 
-    /// `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`, `limit`, `stats`.
+    /// `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`, `limit`,
+    /// `lookback_delta`, `stats`.
     public func queryRange(_ r: APIRequest) async -> APIResponse {
         let spec: QuerySpec
         do throws(APIError) {
@@ -58,7 +62,10 @@ extension TidemarkAPI {
             timeout = min(timeout, Double(t) / 1000)
         }
         let limit = try r.limit()
-        return QuerySpec(expr: try r.parsedQuery(), start: start, end: end, step: step, timeoutSeconds: timeout, limit: limit, stats: r.value("stats") != nil)
+        let lookback = try r.duration("lookback_delta")
+        if let l = lookback, l < 0 { throw APIError.invalidParameter("lookback_delta", "lookback delta must not be negative") }
+        return QuerySpec(expr: try r.parsedQuery(), start: start, end: end, step: step, timeoutSeconds: timeout, lookbackDelta: lookback.flatMap { $0 > 0 ? $0 : nil },
+                         limit: limit, stats: r.value("stats") != nil)
     }
 
     /// Evaluates a query on a Dispatch thread, through the concurrency gate; time spent
@@ -70,6 +77,7 @@ extension TidemarkAPI {
                 var engineOptions = EngineOptions()
                 engineOptions.timeoutSeconds = max(0.001, spec.timeoutSeconds - Date().timeIntervalSince(queued))
                 engineOptions.maxSamples = options.maxSamples
+                if let l = spec.lookbackDelta { engineOptions.lookbackDelta = l }
                 let engine = Engine(storage: db, options: engineOptions)
                 return Result { () throws(QueryError) -> QueryResult in
                     spec.step > 0
