@@ -17,8 +17,9 @@ extension WriteRequest {
             let (field, wt) = try r.readTag()
             switch (field, wt) {
             case (1, .lengthDelimited):
-                var sub = r.subReader(try r.readLengthDelimited())
-                series.append(try TimeSeries(&sub))
+                let range = try r.readLengthDelimited()
+                var sub = r.subReader(range)
+                series.append(try TimeSeries(&sub, byteCount: range.count))
             case (3, .lengthDelimited):
                 var sub = r.subReader(try r.readLengthDelimited())
                 metadata.append(try Metadata(&sub))
@@ -31,8 +32,11 @@ extension WriteRequest {
 }
 
 extension WriteRequest.TimeSeries {
-    init(_ r: inout ProtobufReader) throws(ProtobufError) {
+    init(_ r: inout ProtobufReader, byteCount: Int) throws(ProtobufError) {
         self.init(labels: [], samples: [])
+        // One allocation each in the common case: a sample takes at least 11 bytes on the wire.
+        labels.reserveCapacity(8)
+        samples.reserveCapacity(byteCount / 11)
         while !r.isAtEnd {
             let (field, wt) = try r.readTag()
             switch (field, wt) {

@@ -61,8 +61,7 @@ public struct ProtobufReader {
     private mutating func readLittleEndian<T: FixedWidthInteger>(_: T.Type, _ what: String) throws(ProtobufError) -> T {
         let n = MemoryLayout<T>.size
         guard end - offset >= n else { throw ProtobufError("truncated \(what)", at: offset) }
-        var v: T = 0
-        for i in 0..<n { v |= T(bytes[offset + i]) << (8 * i) }
+        let v = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += n
         return v
     }
