@@ -15,6 +15,10 @@ let package = Package(
             dependencies: [.product(name: "TidemarkEncoding", package: "tidemark")]
         ),
         .executableTarget(
+            name: "FuzzRemoteWrite",
+            dependencies: [.product(name: "TidemarkRemoteWrite", package: "tidemark")]
+        ),
+        .executableTarget(
             name: "FuzzPromQLParser",
             dependencies: [.product(name: "TidemarkQuery", package: "tidemark")]
         ),

@@ -19,8 +19,9 @@ struct Tidemark: ParsableCommand {
               tidemark inspect --data ./data --format json
             """,
         subcommands: [
-            DemoCommand.self, ReplCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, CompactCommand.self, BenchCommand.self, GenerateCommand.self,
-            QueryCommand.self, TestScriptCommand.self, CrashWriterCommand.self,
+            DemoCommand.self, ReplCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, CompactCommand.self,
+            BenchCommand.self, GenerateCommand.self, QueryCommand.self, ServeCommand.self, LoadTestCommand.self,
+            TestScriptCommand.self, CrashWriterCommand.self,
         ])
 
     /// Runs a command; exit codes: 0 success, 1 runtime error, 2 usage error. Errors go

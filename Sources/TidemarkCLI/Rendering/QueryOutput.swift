@@ -3,59 +3,9 @@ import TidemarkStorage
 
 /// Renders query values as the Prometheus API's JSON, a text table, or CSV.
 enum QueryOutput {
-    /// The `data` object of `/api/v1/query(_range)`.
-    static func json(_ v: QueryValue) -> String {
-        var out = "{\"resultType\":\"\(v.resultType)\",\"result\":"
-        switch v {
-        case .scalar(let t, let x):
-            out += point(t, PrometheusFormat.value(x))
-        case .string(let t, let s):
-            out += point(t, s)
-        case .vector(let samples):
-            out += "[" + samples.map { "{\"metric\":\(metric($0.labels)),\"value\":\(point($0.t, PrometheusFormat.value($0.v)))}" }.joined(separator: ",") + "]"
-        case .matrix(let series):
-            out += "[" + series.map { s in
-                "{\"metric\":\(metric(s.labels)),\"values\":[" + s.samples.map { point($0.timestamp, PrometheusFormat.value($0.value)) }.joined(separator: ",") + "]}"
-            }.joined(separator: ",") + "]"
-        }
-        return out + "}"
-    }
-
-    static func point(_ t: Int64, _ value: String) -> String {
-        "[\(PrometheusFormat.timestamp(t)),\(jsonString(value))]"
-    }
-
-    static func metric(_ labels: Labels) -> String {
-        "{" + labels.map { "\(jsonString($0.name)):\(jsonString($0.value))" }.joined(separator: ",") + "}"
-    }
-
-    /// A JSON string literal (escapes `"`, `\`, control characters; `<`, `>`, `&` as
-    /// Go's encoder does, so output matches Prometheus byte for byte).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// The `data` object of `/api/v1/query(_range)`: the server's serializer, so the
+    /// CLI prints byte for byte what `tidemark serve` answers.
+    static func json(_ v: QueryValue) -> String { PrometheusJSON.data(v) }
 
     /// The terminal form: an instant vector as a table with labels as columns
     /// (`InstantTable`), a matrix as one sparkline line per series (`RangeTable`), a

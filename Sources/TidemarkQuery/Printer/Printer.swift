@@ -105,7 +105,7 @@ public enum PromQLPrinter {
         }
         items += rest.map { labelName($0.name) + $0.kind.rawValue + quote($0.value) }
         if items.isEmpty && !head.isEmpty { return head }
-        return head + "{" + items.joined(separator: ", ") + "}"
+        return head + "{" + items.joined(separator: ",") + "}"
     }
 
     /// A name the lexer reads back as a plain metric identifier.

@@ -75,13 +75,14 @@ enum FileIO {
         try syncDirectory(parent(of: path))
     }
 
-    /// Reads a whole file into memory.
-    static func readFile(_ path: String) throws(StorageError) -> [UInt8] {
+    /// Reads a whole file into memory (from byte `offset` on).
+    static func readFile(_ path: String, from offset: Int = 0) throws(StorageError) -> [UInt8] {
         let fd = try openFile(path, O_RDONLY)
         defer { close(fd) }
         var st = stat()
         try check(fstat(fd, &st), "fstat", path)
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        if offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0 { throw .io(op: "lseek", path: path, errno: errno) }
+        var out = [UInt8](repeating: 0, count: max(0, Int(st.st_size) - offset))
         var done = 0
         while done < out.count {
             let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }

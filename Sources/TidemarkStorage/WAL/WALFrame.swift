@@ -63,7 +63,13 @@ enum WALFrame {
             return (0, bytes.isEmpty ? nil : (0, "file is shorter than the \(magic.count)-byte header"))
         }
         guard Array(bytes[0..<magic.count]) == magic else { return (0, (0, "bad magic: not a Tidemark WAL file")) }
-        var offset = magic.count
+        return scanRecords(bytes, from: magic.count, visit: visit)
+    }
+
+    /// Reads the good records of `bytes` from byte `start` (a record boundary), stopping
+    /// at the first bad one; offsets are relative to `bytes`.
+    static func scanRecords(_ bytes: UnsafeRawBufferPointer, from start: Int, visit: (WALRecord) -> Void) -> (goodEnd: Int, corruption: (offset: Int, reason: String)?) {
+        var offset = start
         while offset < bytes.count {
             let recordStart = offset
             guard bytes.count - offset >= headerSize else {

@@ -6,9 +6,9 @@ import TidemarkWorkloads
 @Suite struct PrinterTests {
     @Test(arguments: [
         ("foo", "foo"),
-        ("foo{ a = \"b\" ,c=~'d'}", "foo{a=\"b\", c=~\"d\"}"),
-        ("{__name__=\"foo\", a=\"b\"}", "{__name__=\"foo\", a=\"b\"}"),
-        ("{\"my.metric\", \"a.b\"=\"c\"}", "{\"my.metric\", \"a.b\"=\"c\"}"),
+        ("foo{ a = \"b\" ,c=~'d'}", "foo{a=\"b\",c=~\"d\"}"),
+        ("{__name__=\"foo\", a=\"b\"}", "{__name__=\"foo\",a=\"b\"}"),
+        ("{\"my.metric\", \"a.b\"=\"c\"}", "{\"my.metric\",\"a.b\"=\"c\"}"),
         ("{\"ok_name\"}", "ok_name"),
         ("foo[90m]", "foo[1h30m]"),
         ("foo[300]", "foo[5m]"),

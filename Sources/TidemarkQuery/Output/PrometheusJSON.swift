@@ -1,0 +1,119 @@
+import TidemarkStorage
+
+/// JSON as Prometheus's HTTP API writes it: the `data` object of `/api/v1/query(_range)`,
+/// label sets, and string literals escaped byte for byte as Go's encoder escapes them.
+/// Shared by `tidemark query --format json` and the HTTP server.
+public enum PrometheusJSON {
+    /// The `data` object of `/api/v1/query(_range)`: `{"resultType":…,"result":…}`.
+    public static func data(_ v: QueryValue) -> String {
+        var out = ""
+        appendData(v, to: &out)
+        return out
+    }
+
+    /// Appends the `data` object without its closing brace, so callers can add fields
+    /// (`stats`) before closing it; `close` adds the brace.
+    public static func appendData(_ v: QueryValue, to out: inout String, close: Bool = true) {
+        out += "{\"resultType\":\""
+        out += v.resultType
+        out += "\",\"result\":"
+        switch v {
+        case .scalar(let t, let x):
+            appendPoint(t, PrometheusFormat.value(x), to: &out)
+        case .string(let t, let s):
+            appendPoint(t, s, to: &out)
+        case .vector(let samples):
+            out += "["
+            for (i, s) in samples.enumerated() {
+                if i > 0 { out += "," }
+                out += "{\"metric\":"
+                appendLabels(s.labels, to: &out)
+                out += ",\"value\":"
+                appendPoint(s.t, PrometheusFormat.value(s.v), to: &out)
+                out += "}"
+            }
+            out += "]"
+        case .matrix(let series):
+            out += "["
+            for (i, s) in series.enumerated() {
+                if i > 0 { out += "," }
+                out += "{\"metric\":"
+                appendLabels(s.labels, to: &out)
+                out += ",\"values\":["
+                for (j, p) in s.samples.enumerated() {
+                    if j > 0 { out += "," }
+                    appendPoint(p.timestamp, PrometheusFormat.value(p.value), to: &out)
+                }
+                out += "]}"
+            }
+            out += "]"
+        }
+        if close { out += "}" }
+    }
+
+    /// `[<unix seconds>,"<value>"]`.
+    public static func appendPoint(_ t: Int64, _ value: String, to out: inout String) {
+        out += "["
+        out += PrometheusFormat.timestamp(t)
+        out += ","
+        appendString(value, to: &out)
+        out += "]"
+    }
+
+    /// A label set as a JSON object, in label order.
+    public static func appendLabels(_ labels: Labels, to out: inout String) {
+        out += "{"
+        for (i, l) in labels.enumerated() {
+            if i > 0 { out += "," }
+            appendString(l.name, to: &out)
+            out += ":"
+            appendString(l.value, to: &out)
+        }
+        out += "}"
+    }
+
+    /// A JSON string literal.
+    public static func string(_ s: String) -> String {
+        var out = ""
+        appendString(s, to: &out)
+        return out
+    }
+
+    /// Appends a JSON string literal: escapes `"`, `\`, control characters, and `<`, `>`,
+    /// `&`, U+2028, U+2029 as Go's encoder does, so output matches Prometheus byte for byte.
+    public static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// A JSON array of strings.
+    public static func stringArray(_ items: [String]) -> String {
+        var out = "["
+        for (i, s) in items.enumerated() {
+            if i > 0 { out += "," }
+            appendString(s, to: &out)
+        }
+        return out + "]"
+    }
+}

@@ -1,0 +1,40 @@
+/// Decodes `application/x-www-form-urlencoded` text (a URL's query string or a POST
+/// body): `a=1&b=x+y&match[]=up` → `["a": ["1"], "b": ["x y"], "match[]": ["up"]]`.
+public enum FormDecoding {
+    /// Adds the pairs of `text` to `form`, keeping repeated names in order.
+    public static func decode(_ text: Substring, into form: inout [String: [String]]) {
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let eq = pair.firstIndex(of: "=")
+            let name = unescape(eq.map { pair[..<$0] } ?? pair)
+            let value = eq.map { unescape(pair[pair.index(after: $0)...]) } ?? ""
+            form[name, default: []].append(value)
+        }
+    }
+
+    /// `+` → space, `%XX` → byte; malformed escapes are kept as written.
+    static func unescape(_ s: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if b == UInt8(ascii: "%"), it.count >= 2, let hi = hex(it[it.startIndex]), let lo = hex(it[it.startIndex + 1]) {
+                bytes.append(hi << 4 | lo)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

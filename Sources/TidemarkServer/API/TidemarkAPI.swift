@@ -1,0 +1,27 @@
+import Foundation
+import TidemarkQuery
+import TidemarkStorage
+
+/// The Prometheus-compatible API over one database: every endpoint is a method taking
+/// an `APIRequest` and answering an `APIResponse`, independent of the HTTP library
+/// (`TidemarkHTTPServer` routes requests to these methods).
+public final class TidemarkAPI: Sendable {
+    public let db: DB
+    public let options: ServerOptions
+    public let metrics: ServerMetrics
+    let metadata = MetadataStore()
+    let gate: QueryGate
+    let startTime = Date()
+
+    public init(db: DB, options: ServerOptions = ServerOptions(), metrics: ServerMetrics = ServerMetrics()) {
+        self.db = db
+        self.options = options
+        self.metrics = metrics
+        self.gate = QueryGate(capacity: options.maxConcurrentQueries)
+    }
+
+    /// Runs a handler body that may throw `APIError`, answering the error when it does.
+    func respond(_ body: () throws(APIError) -> APIResponse) -> APIResponse {
+        do { return try body() } catch { return .error(error) }
+    }
+}

@@ -1,0 +1,25 @@
+/// What `tidemark serve` is configured with: where to listen and the limits.
+public struct ServerOptions: Sendable {
+    /// Bind host; loopback unless the user asks otherwise.
+    public var host = "127.0.0.1"
+    /// Bind port (0 picks a free port; `TidemarkHTTPServer` reports the one it got).
+    public var port = 9090
+    /// Longest a query may run (Prometheus's `--query.timeout`, 2m); a request's
+    /// `timeout` parameter can only shorten it.
+    public var queryTimeoutSeconds: Double = 120
+    /// Most samples a query may load (Prometheus's `--query.max-samples`).
+    public var maxSamples = 50_000_000
+    /// Queries evaluated at once (Prometheus's `--query.max-concurrency`); more wait
+    /// for a slot until their timeout.
+    public var maxConcurrentQueries = 20
+    /// Largest request body accepted (compressed size for remote write), in bytes.
+    public var maxBodyBytes = 32 << 20
+    /// Largest decompressed remote-write message, in bytes.
+    public var maxDecodedWriteBytes = 256 << 20
+    /// Most series a series/labels/values request returns without a `limit` (0: no cap).
+    public var maxSeriesReturned = 0
+    /// The command line as `/api/v1/status/flags` reports it.
+    public var flags: [String: String] = [:]
+
+    public init() {}
+}
