@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CEditline", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
         .target(name: "TidemarkWorkloads", dependencies: ["TidemarkStorage"]),
@@ -48,6 +49,7 @@ let package = Package(
         .executableTarget(
             name: "TidemarkCLI",
             dependencies: [
+                "CEditline",
                 "TidemarkStorage",
                 "TidemarkQuery",
                 "TidemarkWorkloads",

@@ -32,8 +32,10 @@ profile() {
 
 # 300 commits of 1000 samples by SeriesRef (250 hosts, 10,250 series, WAL sync never).
 profile append-by-ref 300000 '*appendBatch*' append 300 1000
-# ChunkIterator over 240-sample chunks of 25 hosts × 719 scrapes, 3 times.
-profile chunk-decode 2210925 '*decodeAll*' decode 25 719 3
+# 240-sample chunks of 25 hosts × 719 scrapes, 3 times: as the head cuts them (XOR, next())
+# and as a block stores them (smallest codec, decoded a chunk at a time into a SampleBuffer).
+profile chunk-decode-xor 2210925 '*decodeAll*' decode 25 719 3 xor
+profile chunk-decode-block 2210925 '*decodeBatches*' decode 25 719 3 block
 # select {job="node"} on one block (25 hosts × 719 scrapes) and decode everything, 3 times.
 profile block-select-iterate 2210925 '*runQueries*' iterate block 25 719 3
 # The same on the head.

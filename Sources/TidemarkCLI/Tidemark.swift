@@ -11,13 +11,15 @@ struct Tidemark: ParsableCommand {
         abstract: "A time-series database engine with a Prometheus-compatible data model.",
         discussion: """
             Examples:
-              tidemark demo                                  generate, import and inspect a sample dataset
+              tidemark demo                                  generate, import and inspect a sample dataset, then query it
+              tidemark repl --data ./data                    query interactively (Tab completes, :help)
+              tidemark query --data ./data 'topk(3, node_load1)'
               tidemark import --data ./data metrics.om.gz    bulk-load exposition text
               tidemark export --data ./data --match 'node_load1'
               tidemark inspect --data ./data --format json
             """,
         subcommands: [
-            DemoCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, GenerateCommand.self,
+            DemoCommand.self, ReplCommand.self, ImportCommand.self, ExportCommand.self, InspectCommand.self, CompactCommand.self, GenerateCommand.self,
             QueryCommand.self, ServeCommand.self, LoadTestCommand.self, TestScriptCommand.self, CrashWriterCommand.self,
         ])
 

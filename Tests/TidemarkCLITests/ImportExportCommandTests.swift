@@ -4,29 +4,6 @@ import TidemarkStorage
 
 /// `tidemark import`, `export` and `inspect` run as real child processes.
 @Suite struct ImportExportCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func tidemark(_ args: [String], stdin: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = try tidemarkExecutable()
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     static let promText = """
         # HELP http_requests_total Requests.
         # TYPE http_requests_total counter

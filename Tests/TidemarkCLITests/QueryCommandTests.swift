@@ -4,27 +4,6 @@ import TidemarkStorage
 
 /// `tidemark query` as a child process, against data loaded with `tidemark import`.
 @Suite struct QueryCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func tidemark(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = try tidemarkExecutable()
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     static let data = """
         up{job="a",instance="x"} 1 1700000000000
         up{job="a",instance="x"} 0 1700000060000
@@ -86,7 +65,17 @@ import TidemarkStorage
             #expect(csv.stdout == "series,timestamp,value\n\"odd{path=\"\"a,\\\"\"b\\\"\"<c>\"\"}\",1700000000,2.5\n")
             let table = try tidemark(["query", "--data", data, "--time", "1700000030", "--format", "table", "up"])
             #expect(table.status == 0, "\(table.stderr)")
-            #expect(table.stdout.contains("SERIES") && table.stdout.contains(#"up{instance="y", job="b"}"#))
+            #expect(table.stdout == "common labels: up\n  instance  job  VALUE\n  x         a        1\n  y         b        1\n", "\(table.stdout)")
+            let range = try tidemark(["query", "--data", data, "--start", "1700000000", "--end", "1700000060", "--step", "30s", "--format", "table", "up"])
+            #expect(range.stdout == """
+                common labels: up
+                  TREND  MIN     AVG  MAX  LAST  SERIES
+                  ██▁      0  0.6667    1     0  {instance="x", job="a"}
+                  ▄▄▄      1       1    1     1  {instance="y", job="b"}
+
+                """, "\(range.stdout)")
+            let caret = try tidemark(["query", "--data", data, "--time", "0", "sum(up{job=})"])
+            #expect(caret.status == 1 && caret.stderr.hasSuffix("sum(up{job=})\n           ^\n"), "\(caret.stderr)")
         }
     }
 

@@ -193,6 +193,36 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(acc)
     }
 
+    // Whole chunks decoded at a time into a reused buffer, as SeriesIterator reads them:
+    // the XOR chunks above, and the same samples as a block stores them (decimal-packed).
+    // The loop decodes as many samples as the framework asks for, a chunk at a time,
+    // so the per-iteration bookkeeping does not swamp a per-sample cost of a few ns.
+    let decimalChunks = Data.chunks.map(ChunkBuilder.recodeSmallest)
+    precondition(decimalChunks.allSatisfy { $0.first == ChunkEncoding.decimalPacked.rawValue })
+    for (name, chunks) in [("XOR", Data.chunks), ("decimal", decimalChunks)] {
+        Benchmark("Chunk batch decode \(name) 8×125 (samples)", configuration: perSample) { benchmark in
+            let buffer = SampleBuffer(capacity: Data.chunkSize)
+            var sum: Int64 = 0
+            var acc: UInt64 = 0
+            var done = 0
+            var next = 0
+            let wanted = benchmark.scaledIterations.count
+            while done < wanted {
+                buffer.removeAll()
+                var it = try! ChunkIterator(chunks[next % chunks.count])
+                next += 1
+                buffer.append(remainingOf: &it)
+                for i in 0..<min(buffer.count, wanted - done) {
+                    sum &+= buffer.timestamps[i]
+                    acc ^= buffer.values[i].bitPattern
+                }
+                done += buffer.count
+            }
+            blackHole(sum)
+            blackHole(acc)
+        }
+    }
+
     // MARK: 64 KiB pages
 
     let page = Data.page

@@ -145,4 +145,41 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    // MARK: Latency with compaction running
+
+    // The same append and query as above, once with the compactor idle and once while a
+    // background thread writes overlapping blocks and merges them without pause
+    // (`BackgroundCompaction`): p50/p90/p99 side by side show what compaction costs the
+    // foreground on this machine's two cores.
+    for running in [false, true] {
+        let label = running ? "compaction running" : "compaction idle"
+        let appendFixture = Fixture()
+        let appendLoad = BackgroundCompaction()
+        Benchmark("Append by ref, WAL sync never, batch 1000, \(label) (batches)", configuration: perBatch) { _ in
+            try appendFixture.appendBatch(1_000)
+        } setup: {
+            try appendFixture.open("append-compacting", sync: .never, hosts: appendHosts, rounds: appendRounds)
+            if running { appendLoad.start(appendFixture.db) }
+        } teardown: {
+            appendLoad.stop()
+            appendFixture.close()
+        }
+
+        let queryFixture = Fixture()
+        let queryLoad = BackgroundCompaction()
+        let q = queries[1]
+        Benchmark("Block select+iterate \(q.name), \(label)", configuration: perQuery) { _ in
+            let result = try queryFixture.db.querier().select(q.matchers, mint: .min, maxt: .max)
+            let (n, checksum) = drain(result)
+            precondition(n == q.series * queryRounds, "got \(n) samples")
+            blackHole(checksum)
+        } setup: {
+            try queryFixture.openFilled("query-compacting", hosts: queryHosts, rounds: queryRounds, compact: true)
+            if running { queryLoad.start(queryFixture.db) }
+        } teardown: {
+            queryLoad.stop()
+            queryFixture.close()
+        }
+    }
 }

@@ -153,3 +153,61 @@ public func drain(_ series: [Series]) -> (samples: Int, checksum: UInt64) {
     }
     return (n, UInt64(bitPattern: sum) ^ acc)
 }
+
+/// Keeps the compactor busy in the background of a fixture's database: writes three
+/// overlapping imported 2h blocks of 1000 series far in the past (every second sample
+/// repeated across two of them), merges them with `compactBlocks()` (which must decode
+/// and de-duplicate), and starts again, until stopped. For benchmarks of append and
+/// query latency while compaction runs.
+public final class BackgroundCompaction: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+    /// Merges completed so far.
+    public private(set) var merges = 0
+
+    public init() {}
+
+    public func start(_ db: DB) {
+        let labels = (0..<1_000).map { Labels(["__name__": "backfill_metric", "job": "backfill", "i": String($0)]) }.sorted()
+        let t = Thread { [self] in
+            var round: Int64 = 0
+            while !isStopped {
+                // Each round in its own day of 2020, so rounds never overlap each other.
+                let base = 1_577_836_800_000 + round * 86_400_000
+                for k: Int64 in 0..<3 {
+                    let from = base + k * 3_600_000
+                    let ts = Array(stride(from: from, to: from + 7_200_000, by: 15_000))
+                    _ = try? db.writeBlock(minTime: from, maxTime: from + 7_200_000, series: labels.enumerated().map { i, l in
+                        (l, ts, ts.map { Double(($0 / 15_000 + Int64(i)) % 1000) / 10 })
+                    })
+                }
+                let merged = (try? db.compactBlocks().count) ?? 0
+                lock.lock()
+                merges += merged
+                lock.unlock()
+                round += 1
+            }
+            done.signal()
+        }
+        t.name = "bench-background-compaction"
+        thread = t
+        t.start()
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    /// Stops after the current round and waits for it.
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        if thread != nil { done.wait() }
+        thread = nil
+    }
+}

@@ -31,6 +31,11 @@ func checkChunk(_ bytes: [UInt8], start: Int, end: Int) {
         values.append(it.value)
     }
     guard timestamps.count <= it.count else { fatalError("more samples than the header declares") }
+    // The batch decoder must agree with the sample-by-sample one.
+    if let batch = try? ChunkIterator.decodeAll(Array(bytes[start..<end])) {
+        guard batch.timestamps == timestamps, batch.values.map(\.bitPattern) == values.map(\.bitPattern)
+        else { fatalError("decodeAll and next() disagree") }
+    }
     guard it.next() == false else { fatalError("iterator restarted after its end") }
     if it.error == nil {
         guard timestamps.count == it.count else { fatalError("clean end after \(timestamps.count) of \(it.count)") }
@@ -44,10 +49,22 @@ func checkChunk(_ bytes: [UInt8], start: Int, end: Int) {
     do {
         let again = try ChunkBuilder.encode(timestamps: timestamps, values: values)
         guard sorted else { fatalError("unsorted samples were accepted") }
-        let back = try ChunkIterator.decodeAll(again)
-        guard back.timestamps == timestamps,
-              back.values.map(\.bitPattern) == values.map(\.bitPattern)
-        else { fatalError("re-encoded chunk decodes differently") }
+        // Both codecs (the smallest may be decimal-packed) must give the samples back.
+        for chunk in [again, ChunkBuilder.recodeSmallest(again)] {
+            let back = try ChunkIterator.decodeAll(chunk)
+            guard back.timestamps == timestamps,
+                  back.values.map(\.bitPattern) == values.map(\.bitPattern)
+            else { fatalError("re-encoded chunk decodes differently") }
+        }
+        // A chunk with start timestamps re-encodes with them, and is never recoded.
+        if it.hasStartTimestamps {
+            var b = ChunkBuilder()
+            for i in timestamps.indices { try b.append(timestamps[i], values[i], startTimestamp: it.startTimestamps[i]) }
+            let withStarts = b.encoded()
+            guard try ChunkIterator.decodeAllWithStarts(withStarts).starts == it.startTimestamps,
+                  ChunkBuilder.recodeSmallest(withStarts) == withStarts || !it.startTimestamps.contains(where: { $0 != nil })
+            else { fatalError("start timestamps do not survive a re-encode") }
+        }
     } catch .outOfOrder {
         guard !sorted else { fatalError("sorted samples were rejected") }
     } catch {

@@ -8,22 +8,34 @@ import TidemarkWorkloads
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create a data directory with a day of realistic generated data and show it.",
+        abstract: "Create a data directory with a day of realistic generated data, show it, and open the REPL on it.",
         discussion: """
             Writes 100 hosts × 41 series (CPU modes, load, memory, disk and network counters,
             HTTP requests and a latency histogram) every 10 s for the last 24 hours into
             ./tidemark-data (or --data), through the bulk importer, then prints what
-            'tidemark inspect' shows and reads one series back.
+            'tidemark inspect' shows, reads one series back, prints three example queries
+            and opens the REPL ('tidemark repl') on the data. When standard input or output
+            is not a terminal (scripts, CI) or with --no-repl, it stops after the examples.
 
             Examples:
               tidemark demo
               tidemark demo --data /tmp/demo --hosts 300 --hours 48
+              tidemark demo --no-repl
             """)
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Number of hosts.") var hosts: Int = 100
     @Option(help: "Hours of data, ending now.") var hours: Double = 24
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+    @Flag(help: "Do not open the REPL afterwards.") var noRepl = false
+    @Option(help: "REPL history file (default: $TIDEMARK_HISTORY or ~/.tidemark_history).") var history: String?
+
+    /// Queries the demo suggests, with what they show.
+    static let examples: [(query: String, what: String)] = [
+        ("topk(5, 100 - node_cpu_usage_percent{mode=\"idle\"})", "the five busiest hosts right now"),
+        ("sum by (code) (rate(http_requests_total[5m]))", "requests per second by status code"),
+        ("histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))", "p99 latency; try it after :range -6h now 5m, or with :plot"),
+    ]
 
     func validate() throws {
         guard hosts > 0, hours > 0 else { throw ValidationError("--hosts and --hours must be positive") }
@@ -35,7 +47,11 @@ struct DemoCommand: ParsableCommand {
         if let first = db.blocks.first {
             Terminal.warn("\(dataOptions.data) already holds data (block \(first.name)); adding the demo data again is harmless: duplicates are merged on read")
         }
-        let workload = NodeWorkload(GenerateCommand.configuration(hosts: hosts, hours: hours, interval: 10, seed: seed, start: nil))
+        // Data up to the current 10 s (not the last full hour, as `generate` does), so the
+        // REPL's queries at "now" find it.
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let start = (now - Int64(hours * 3_600_000)) / 10_000 * 10_000
+        let workload = NodeWorkload(GenerateCommand.configuration(hosts: hosts, hours: hours, interval: 10, seed: seed, start: start))
         print("Generating and importing \(workload.series.count) series × \(workload.configuration.scrapes) scrapes = \(workload.sampleCount) samples into \(dataOptions.data) …")
         let started = Terminal.now()
         let importer = BulkImporter(db: db)
@@ -67,6 +83,14 @@ struct DemoCommand: ParsableCommand {
             print("Read back \(series.labels): \(samples.count) samples; the last three:")
             for s in samples.suffix(3) { print("  \(InspectReport.time(s.timestamp))  \(s.value)") }
         }
-        print("\nNext: tidemark export --data \(dataOptions.data) --match 'node_load1{instance=\"host-0000:9100\"}' --start -5m")
+        print("\nTry these queries (Tab completes names; :help lists the commands):")
+        for e in Self.examples { print("  \(e.query)\n      \(e.what)") }
+        guard !noRepl, Terminal.stdinIsTTY, Terminal.stdoutIsTTY else {
+            print("\nQuery the data with: tidemark repl --data \(dataOptions.data)")
+            return
+        }
+        print("")
+        let code = REPLLauncher.run(db: db, historyFile: REPLLauncher.historyFile(history))
+        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -51,6 +51,8 @@ struct InspectReport: Codable {
         var maxTime: Int64
         var source: String
         var resolution: String
+        /// 1 for a block written directly, more for merged blocks.
+        var level: Int
         var series: Int
         var samples: Int
         var chunks: Int
@@ -79,6 +81,8 @@ struct InspectReport: Codable {
     var bytesPerSample: Double
     var blockBytesPerSample: Double
     var topMetrics: [MetricCount]
+    /// Retention per resolution, as `tidemark compact` / `serve` would apply it.
+    var retention: [String: String]
 
     static func make(_ db: DB, verify: Bool) throws -> InspectReport {
         var blocks: [Block] = []
@@ -90,7 +94,7 @@ struct InspectReport: Codable {
             let size = b.sizeOnDisk
             blocks.append(Block(
                 ulid: b.meta.ulid, minTime: b.meta.minTime, maxTime: b.meta.maxTime, source: b.meta.source,
-                resolution: b.meta.resolution, series: b.meta.stats.numSeries, samples: b.meta.stats.numSamples,
+                resolution: b.meta.resolution, level: b.meta.compaction?.level ?? 1, series: b.meta.stats.numSeries, samples: b.meta.stats.numSamples,
                 chunks: b.meta.stats.numChunks, bytes: size,
                 bytesPerSample: b.meta.stats.numSamples > 0 ? Double(size) / Double(b.meta.stats.numSamples) : 0,
                 verifyError: err))
@@ -108,7 +112,8 @@ struct InspectReport: Codable {
             head: head, walBytes: wal, totalBytes: total, totalSamples: samples,
             bytesPerSample: samples > 0 ? Double(total) / Double(samples) : 0,
             blockBytesPerSample: blockSamples > 0 ? Double(blockBytes) / Double(blockSamples) : 0,
-            topMetrics: try db.seriesCountByMetricName(limit: 10).map { MetricCount(name: $0.name, series: $0.series) })
+            topMetrics: try db.seriesCountByMetricName(limit: 10).map { MetricCount(name: $0.name, series: $0.series) },
+            retention: db.options.retention.mapValues { CompactCommand.describe($0) })
     }
 
     var text: String {
@@ -117,10 +122,11 @@ struct InspectReport: Codable {
         if !blocks.isEmpty {
             let rows = blocks.map { b in
                 [b.ulid, Self.time(b.minTime), Self.time(b.maxTime), b.source, "\(b.series)", "\(b.samples)", "\(b.chunks)",
-                 Terminal.bytes(b.bytes), Terminal.fmt(b.bytesPerSample, decimals: 3), b.verifyError.map { "DAMAGED: \($0)" } ?? (b.resolution)]
+                 Terminal.bytes(b.bytes), Terminal.fmt(b.bytesPerSample, decimals: 3), "\(b.level)", b.verifyError.map { "DAMAGED: \($0)" } ?? (b.resolution)]
             }
-            out += TextTable.render(header: ["BLOCK", "MIN TIME", "MAX TIME", "SOURCE", "SERIES", "SAMPLES", "CHUNKS", "BYTES", "B/SAMPLE", "RESOLUTION"], rows: rows)
+            out += TextTable.render(header: ["BLOCK", "MIN TIME", "MAX TIME", "SOURCE", "SERIES", "SAMPLES", "CHUNKS", "BYTES", "B/SAMPLE", "LEVEL", "RESOLUTION"], rows: rows)
         }
+        out += "Retention: " + retention.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ") + "\n"
         for s in skippedBlocks { out += "  skipped (damaged): \(s)\n" }
         out += "\nHead: \(head.series) series, \(head.samples) samples, \(Terminal.bytes(head.chunkBytes)) of chunks"
         if let a = head.minTime, let b = head.maxTime { out += ", \(Self.time(a)) → \(Self.time(b))" }

@@ -44,7 +44,7 @@ struct QueryCommand: ParsableCommand {
     var expr: String
 
     func validate() throws {
-        guard ["json", "table", "csv"].contains(format) else { throw ValidationError("--format: expected json, table or csv; got '\(format)'") }
+        guard OutputFormat(rawValue: format) != nil else { throw ValidationError("--format: expected json, table or csv; got '\(format)'") }
         let ranged = [start, end, step].filter { $0 != nil }.count
         if ranged > 0 {
             guard ranged == 3 else { throw ValidationError("a range query needs all of --start, --end and --step") }
@@ -70,7 +70,7 @@ struct QueryCommand: ParsableCommand {
             throw CLIError("no data directory at \(dataOptions.data)")
         }
         let parsed: Expr
-        do { parsed = try PromQL.parse(expr) } catch { throw CLIError("bad_data: \(error.description)") }
+        do { parsed = try PromQL.parse(expr) } catch { throw CLIError("bad_data: \(error.description)\n\(error.position.caretLines(in: expr))") }
         let db = try dataOptions.open()
         defer { try? db.close() }
         let engine = Engine(storage: db, options: EngineOptions())
@@ -87,73 +87,10 @@ struct QueryCommand: ParsableCommand {
                 result = try engine.instantQuery(parsed, at: TimeArgument.parse(time ?? "now")!)
             }
         } catch let e as QueryError {
-            throw CLIError("\(e.apiErrorType): \(e.message)")
+            throw CLIError("\(e.apiErrorType): \(e.message)" + (e.position.map { "\n" + $0.caretLines(in: expr) } ?? ""))
         }
         for w in result.warnings { Terminal.writeStderr("warning: \(w)\n") }
         for i in result.infos { Terminal.writeStderr("info: \(i)\n") }
-        switch format {
-        case "json": print(QueryOutput.json(result.value))
-        case "csv": print(QueryOutput.csv(result.value), terminator: "")
-        default: print(QueryOutput.table(result.value), terminator: "")
-        }
-    }
-}
-
-/// Renders query values as the Prometheus API's JSON, a text table, or CSV.
-enum QueryOutput {
-    /// The `data` object of `/api/v1/query(_range)` (the server's serializer).
-    static func json(_ v: QueryValue) -> String { PrometheusJSON.data(v) }
-
-    /// Rows of (series, timestamp, value); each series' label text is built once.
-    static func rows(_ v: QueryValue) -> [[String]] {
-        switch v {
-        case .scalar(let t, let x): return [["scalar", PrometheusFormat.timestamp(t), PrometheusFormat.value(x)]]
-        case .string(let t, let s): return [["string", PrometheusFormat.timestamp(t), s]]
-        case .vector(let samples): return samples.map { [$0.labels.description, PrometheusFormat.timestamp($0.t), PrometheusFormat.value($0.v)] }
-        case .matrix(let series):
-            return series.flatMap { s in
-                let name = s.labels.description
-                return s.samples.map { [name, PrometheusFormat.timestamp($0.timestamp), PrometheusFormat.value($0.value)] }
-            }
-        }
-    }
-
-    static func table(_ v: QueryValue) -> String {
-        let r = rows(v)
-        if r.isEmpty { return "(empty \(v.resultType))\n" }
-        return TextTable.render(header: ["SERIES", "TIME", "VALUE"], rows: r)
-    }
-
-    /// RFC 4180 CSV: `series,timestamp,value`, fields quoted when they hold `,`, `"` or
-    /// a line break. Built in one buffer; the series field is escaped once per series.
-    static func csv(_ v: QueryValue) -> String {
-        func field(_ s: String) -> String {
-            guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
-            var out = "\""
-            for c in s.unicodeScalars {
-                if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
-            }
-            return out + "\""
-        }
-        var out = "series,timestamp,value\n"
-        func row(_ series: String, _ t: Int64, _ value: String) {
-            out += series
-            out += ","
-            out += PrometheusFormat.timestamp(t)
-            out += ","
-            out += field(value)
-            out += "\n"
-        }
-        switch v {
-        case .scalar(let t, let x): row("scalar", t, PrometheusFormat.value(x))
-        case .string(let t, let s): row("string", t, s)
-        case .vector(let samples): for x in samples { row(field(x.labels.description), x.t, PrometheusFormat.value(x.v)) }
-        case .matrix(let series):
-            for s in series {
-                let name = field(s.labels.description)
-                for p in s.samples { row(name, p.timestamp, PrometheusFormat.value(p.value)) }
-            }
-        }
-        return out
+        print(QueryOutput.render(result.value, as: OutputFormat(rawValue: format) ?? .table, width: Terminal.width), terminator: "")
     }
 }

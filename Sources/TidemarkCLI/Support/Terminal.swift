@@ -69,3 +69,42 @@ enum Terminal {
         return s
     }
 }
+
+extension Terminal {
+    /// Whether standard input is a terminal (interactive use) rather than a pipe or file.
+    static var stdinIsTTY: Bool { isatty(0) != 0 }
+
+    static var stdoutIsTTY: Bool { isatty(1) != 0 }
+
+    /// Columns of the terminal on stdout; `COLUMNS` when set; else 120 (pipes, files).
+    static var width: Int {
+        if let c = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), c > 0 { return c }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 120
+    }
+
+    /// ANSI colours on: stdout is a terminal, `TERM` is not `dumb`, `NO_COLOR` is unset.
+    static var colors: Bool {
+        guard stdoutIsTTY, getenv("NO_COLOR") == nil else { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+        return true
+    }
+}
+
+extension Terminal {
+    /// Writes straight to file descriptor 1, so results and errors (fd 2) appear in the
+    /// order they are produced.
+    static func writeStdout(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            var done = 0
+            while done < u.count {
+                let n = write(1, u.baseAddress! + done, u.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                done += n
+            }
+        }
+    }
+}

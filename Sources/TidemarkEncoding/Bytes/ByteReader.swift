@@ -12,6 +12,11 @@ public struct ByteReader {
         public let needed: Int
         public let what: String
         public var description: String { "truncated \(what) at byte offset \(offset) (needed \(needed) bytes)" }
+        public init(offset: Int, needed: Int, what: String) {
+            self.offset = offset
+            self.needed = needed
+            self.what = what
+        }
     }
 
     let bytes: UnsafeRawBufferPointer

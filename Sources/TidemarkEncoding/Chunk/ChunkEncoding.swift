@@ -3,10 +3,18 @@
 public enum ChunkEncoding: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Delta-of-delta timestamp column followed by a Gorilla XOR value column.
     case xorColumns = 1
+    /// Bit-packed delta-of-delta timestamps and bit-packed deltas of decimal mantissas
+    /// (`DecimalChunk`), for chunks whose values are all exact decimals.
+    case decimalPacked = 2
+    /// The `xorColumns` columns plus a start-timestamp column (`StartColumn`): written
+    /// only for chunks in which some sample has a start timestamp.
+    case xorColumnsWithStart = 3
 
     public var description: String {
         switch self {
         case .xorColumns: return "xor"
+        case .decimalPacked: return "decimal"
+        case .xorColumnsWithStart: return "xor+st"
         }
     }
 }

@@ -49,7 +49,7 @@ public final class Engine: Sendable {
     /// `start`): the storage selects with their time ranges, then the evaluation tree.
     public func explain(_ expr: Expr, start: Int64, end: Int64, step: Int64) -> String {
         let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
-        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options, rollups: rollupCatalog(storage.querier()))
         return Planner.describe(plan, start: start, end: end, step: step)
     }
 
@@ -77,17 +77,27 @@ public final class Engine: Sendable {
             throw QueryError(.badData, "invalid expression type \"\(type)\" for range query, must be Scalar or instant Vector", position: expr.position)
         }
         let expr = DurationResolver(stepMs: step, rangeMs: end - start).resolve(expr)
-        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options)
+        let querier = storage.querier()
+        let rollups = rollupCatalog(querier)
+        let plan = Planner.make(expr, start: start, end: end, step: max(step, 1), options: options, rollups: rollups)
+        var timings = QueryTimings()
+        let planned = Date()
+        timings.planSeconds = planned.timeIntervalSince(began)
         do {
             let ctx = QueryContext(data: [:], options: options, queryStart: start, queryEnd: end, began: began)
-            let data = try fetch(plan, ctx)
+            let data = try fetch(plan, ctx, querier)
+            let fetched = Date()
+            timings.fetchSeconds = fetched.timeIntervalSince(planned)
             let ctx2 = QueryContext(data: data, options: options, queryStart: start, queryEnd: end, began: began)
+            ctx2.rollups = rollups
+            ctx2.rollupData = try fetchRollups(plan, ctx, querier)
             ctx2.stats = ctx.stats
             ctx2.queryStep = step
             let ev = Evaluator(ctx: ctx2, start: start, end: end, interval: isRange ? step : 1)
             let v = try ev.eval(expr)
             let value = try result(v, start: start, isRange: isRange, ev: ev)
-            return QueryResult(value: value, warnings: ctx2.warnings, infos: ctx2.infos, stats: ctx2.stats)
+            timings.evalSeconds = Date().timeIntervalSince(fetched)
+            return QueryResult(value: value, warnings: ctx2.warnings, infos: ctx2.infos, stats: ctx2.stats, timings: timings)
         } catch let e as QueryError {
             throw e
         } catch let e as StorageError {
@@ -97,8 +107,7 @@ public final class Engine: Sendable {
         }
     }
 
-    func fetch(_ plan: QueryPlan, _ ctx: QueryContext) throws -> [String: [FetchedRange]] {
-        let q = storage.querier()
+    func fetch(_ plan: QueryPlan, _ ctx: QueryContext, _ q: any Querier) throws -> [String: [FetchedRange]] {
         var out: [String: [FetchedRange]] = [:]
         var total = 0
         for f in plan.fetches {
@@ -111,11 +120,18 @@ public final class Engine: Sendable {
                 var it = s.makeIterator()
                 var ts: [Int64] = []
                 var vs: [Double] = []
+                // Start timestamps (0 = none), kept only once some sample has one.
+                var sts: [Int64] = []
                 var stale = false
                 while it.next() {
                     let t = it.timestamp
                     if t < f.mint { continue }
                     if t > f.maxt { break }
+                    let st = it.startTimestamp ?? 0
+                    if st != 0 || !sts.isEmpty {
+                        if sts.count < ts.count { sts.append(contentsOf: repeatElement(0, count: ts.count - sts.count)) }
+                        sts.append(st)
+                    }
                     ts.append(t)
                     vs.append(it.value)
                     if isStaleNaN(it.value) { stale = true }
@@ -127,16 +143,17 @@ public final class Engine: Sendable {
                     throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
                 }
                 if stale {
-                    var rts: [Int64] = [], rvs: [Double] = []
+                    var rts: [Int64] = [], rvs: [Double] = [], rsts: [Int64] = []
                     rts.reserveCapacity(ts.count)
                     rvs.reserveCapacity(ts.count)
                     for i in ts.indices where !isStaleNaN(vs[i]) {
                         rts.append(ts[i])
                         rvs.append(vs[i])
+                        if !sts.isEmpty { rsts.append(sts[i]) }
                     }
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs))
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs, rsts: sts.isEmpty ? nil : rsts))
                 } else {
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs))
+                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs, rsts: sts.isEmpty ? nil : sts))
                 }
             }
             ctx.stats.seriesRead += decoded.count

@@ -19,13 +19,15 @@ typealias EvalMatrix = [EvalSeries]
 
 /// A series as read from storage, decoded. `rts`/`rvs` are the samples without
 /// staleness markers (what range selectors see); they share storage with `ts`/`vs`
-/// when the series has no markers.
+/// when the series has no markers. `rsts` are the start timestamps of `rts` (0 where a
+/// sample has none, as in Prometheus), nil when no sample of the series has one.
 struct StoredSeries: Sendable {
     let labels: Labels
     let ts: [Int64]
     let vs: [Double]
     let rts: [Int64]
     let rvs: [Double]
+    var rsts: [Int64]? = nil
 }
 
 let staleNaNBits: UInt64 = 0x7ff0_0000_0000_0002
@@ -73,6 +75,9 @@ final class QueryContext {
     var infos: [String] = []
     var stats = QueryStats()
     var checkCounter = 0
+    /// The rollups the query may use, and the windows fetched for it by rollup key.
+    var rollups = RollupCatalog()
+    var rollupData: [String: [RollupSeries]] = [:]
 
     init(data: [String: [FetchedRange]], options: EngineOptions, queryStart: Int64, queryEnd: Int64, began: Date) {
         self.data = data
@@ -85,12 +90,14 @@ final class QueryContext {
     func warn(_ s: String) { if !warnings.contains(s) { warnings.append(s) } }
     func info(_ s: String) { if !infos.contains(s) { infos.append(s) } }
 
-    /// Throws when the query ran out of time (checked cheaply, every 64th call).
+    /// Throws when the query ran out of time or was canceled (checked cheaply, every
+    /// 64th call).
     @inline(__always)
     func check() throws {
         checkCounter &+= 1
-        if checkCounter & 63 == 0, Date() > deadline {
-            throw QueryError(.timeout, "query timed out in query execution")
+        if checkCounter & 63 == 0 {
+            if Date() > deadline { throw QueryError(.timeout, "query timed out in query execution") }
+            if options.cancellation?.isCancelled == true { throw QueryError(.canceled, "query was canceled in query execution") }
         }
     }
 

@@ -8,6 +8,8 @@ struct Evaluator {
     let end: Int64
     let interval: Int64
     let numSteps: Int
+    /// False for the raw part of a call that is partly served from rollups.
+    var rollupsAllowed = true
 
     init(ctx: QueryContext, start: Int64, end: Int64, interval: Int64) {
         self.ctx = ctx
@@ -171,7 +173,9 @@ struct Evaluator {
     /// The input of a function over a range vector: series (time-ordered arrays without
     /// staleness markers) and how to place each step's window on them.
     struct RangeInput {
-        var series: [(labels: Labels, ts: [Int64], vs: [Double], dropName: Bool)]
+        /// `sts`: start timestamps parallel to `ts` (0 = none), nil when the series has
+        /// none — always for subqueries, which do not pass start timestamps on.
+        var series: [(labels: Labels, ts: [Int64], vs: [Double], sts: [Int64]?, dropName: Bool)]
         var range: Int64
         var offset: Int64
         var at: Int64?
@@ -189,7 +193,7 @@ struct Evaluator {
             let (lo, hi) = refRange(offset: vs.offset, at: atTime(vs.at))
             let lb = ctx.options.lookbackDelta
             let need = stored(vs, mint: lo - ms.range + 1 - (vs.modifier != nil ? lb : 0), maxt: hi + (vs.modifier == .smoothed ? lb : 0))
-            let series = need.map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, dropName: false) }
+            let series = need.map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, sts: $0.rsts, dropName: false) }
             return RangeInput(series: series, range: ms.range, offset: vs.offset, at: atTime(vs.at), selector: vs, position: ms.position)
         case .subquery(let sq):
             let at = atTime(sq.at)
@@ -210,7 +214,7 @@ struct Evaluator {
                 case let v: throw QueryError.exec("subquery is only allowed on instant vector, got \(v.typeName)", sq.position)
                 }
             }
-            let series = m.map { s in (labels: s.labels, ts: s.points.map(\.t), vs: s.points.map(\.v), dropName: s.dropName) }
+            let series = m.map { s in (labels: s.labels, ts: s.points.map(\.t), vs: s.points.map(\.v), sts: [Int64]?.none, dropName: s.dropName) }
             return RangeInput(series: series, range: sq.range, offset: sq.offset, at: at, selector: nil, position: sq.position)
         default:
             throw QueryError.exec("expected type range vector, got \(e)", position)

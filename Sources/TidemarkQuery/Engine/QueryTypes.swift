@@ -15,6 +15,11 @@ public struct EngineOptions: Sendable {
     /// the series, and names are removed when the query's result is produced, so
     /// `label_replace` can still read them and `sum by (__name__)` sees them.
     public var delayedNameRemoval: Bool = false
+    /// When set, flipping it stops a running query with `QueryError.Kind.canceled`.
+    public var cancellation: QueryCancellation?
+    /// Answer range functions from rollup blocks where that gives the raw answer
+    /// (docs/rollups.md).
+    public var useRollups: Bool = true
 
     public init() {}
 }
@@ -98,13 +103,29 @@ public struct QueryResult: Sendable {
     /// "PromQL info: …" annotations.
     public var infos: [String]
     public var stats: QueryStats
+    /// Where the time went (wall clock).
+    public var timings: QueryTimings
 
-    public init(value: QueryValue, warnings: [String] = [], infos: [String] = [], stats: QueryStats = QueryStats()) {
+    public init(value: QueryValue, warnings: [String] = [], infos: [String] = [], stats: QueryStats = QueryStats(),
+                timings: QueryTimings = QueryTimings()) {
         self.value = value
         self.warnings = warnings
         self.infos = infos
         self.stats = stats
+        self.timings = timings
     }
+}
+
+/// Wall-clock seconds spent in each phase of one query (parsing happens before the
+/// engine sees the expression, so the caller times it).
+public struct QueryTimings: Sendable {
+    /// Resolving durations and planning the storage reads.
+    public var planSeconds: Double = 0
+    /// Selecting and decoding samples from storage.
+    public var fetchSeconds: Double = 0
+    /// Evaluating the expression over the fetched samples.
+    public var evalSeconds: Double = 0
+    public init() {}
 }
 
 /// A failed query. `kind` follows Prometheus's error types.
@@ -120,6 +141,8 @@ public struct QueryError: Error, Sendable, CustomStringConvertible, Equatable {
         case badData
         /// Storage failed underneath.
         case storage
+        /// `EngineOptions.cancellation` was triggered while the query ran.
+        case canceled
     }
 
     public var kind: Kind
@@ -142,7 +165,16 @@ public struct QueryError: Error, Sendable, CustomStringConvertible, Equatable {
         case .timeout: return "timeout"
         case .badData: return "bad_data"
         case .storage: return "internal"
+        case .canceled: return "canceled"
         }
+    }
+
+    /// The query with a caret under the failing node (when the error names one), then
+    /// `errorType: message`, like `ParseError.annotated`.
+    public func annotated(_ input: String) -> String {
+        let text = "\(apiErrorType): \(message)"
+        guard let position, position.end > position.start || position.start > 0 else { return text }
+        return position.caretLines(in: input) + "\n" + text
     }
 
     static func exec(_ message: String, _ pos: PositionRange? = nil) -> QueryError {

@@ -49,18 +49,26 @@ extension ParseError {
     /// 1:16: parse error: unexpected "}" in label matching, expected string
     /// ```
     public func annotated(_ input: String) -> String {
+        position.caretLines(in: input) + "\n" + description
+    }
+}
+
+extension PositionRange {
+    /// The line of `input` holding `start`, and under it a caret at `start` followed by
+    /// `~` up to `end` (clipped to that line). Offsets are UTF-8 bytes; the padding counts
+    /// characters so the caret lines up under multi-byte text.
+    public func caretLines(in input: String) -> String {
         let bytes = Array(input.utf8)
-        let start = min(max(0, position.start), bytes.count)
+        let start = min(max(0, self.start), bytes.count)
         var lineStart = start
         while lineStart > 0 && bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
         var lineEnd = start
         while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
         let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-        // Pad by characters, not bytes, so the caret lines up under multi-byte text.
         let prefix = String(decoding: bytes[lineStart..<start], as: UTF8.self)
         let pad = String(prefix.map { $0 == "\t" ? "\t" : " " })
-        let end = min(max(start + 1, position.end), lineEnd)
+        let end = min(max(start + 1, self.end), lineEnd)
         let width = max(1, String(decoding: bytes[start..<max(start, end)], as: UTF8.self).count)
-        return line + "\n" + pad + "^" + String(repeating: "~", count: width - 1) + "\n" + description
+        return line + "\n" + pad + "^" + String(repeating: "~", count: width - 1)
     }
 }

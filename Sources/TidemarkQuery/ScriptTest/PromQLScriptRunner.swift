@@ -199,11 +199,14 @@ public struct PromQLScriptRunner {
                     histogramSeries.insert(s.labels)
                     continue
                 }
+                let starts = load.startOffsets[s.labels] ?? []
                 var t: Int64 = 0
-                for v in s.values {
+                for (i, v) in s.values.enumerated() {
                     defer { t &+= load.interval }
                     guard case .float(let f) = v else { continue }
-                    do { try app.append(s.labels, t, f) } catch {
+                    // A start timestamp line gives each sample's start relative to its time.
+                    let st = i < starts.count ? starts[i].map { t &+ $0 } : nil
+                    do { try app.append(s.labels, t, f, startTimestamp: st) } catch {
                         problems.append("\(s.labels) at \(t): \(error)")
                         break
                     }

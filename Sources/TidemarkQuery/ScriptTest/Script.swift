@@ -81,8 +81,9 @@ public struct LoadCommand: Sendable {
     public var interval: Int64
     public var withNHCB: Bool
     public var series: [SeriesDescription]
-    /// Lines with start timestamps (`metric@st …`), parsed and ignored: Tidemark stores none.
-    public var startTimestampLines: Int
+    /// Start timestamps from `metric@st …` lines, by series: per sample, the offset (ms)
+    /// of its start timestamp from the sample's own timestamp, nil where the line has `_`.
+    public var startOffsets: [Labels: [Int64?]] = [:]
 }
 
 /// How an expectation about an annotation or a failure matches a message.

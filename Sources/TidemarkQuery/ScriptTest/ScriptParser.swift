@@ -64,10 +64,16 @@ public enum PromQLScriptParser {
             throw Failure(line: line, message: "invalid load command (load[_with_nhcb] <step:duration>)")
         }
         guard let gap = parseDuration(parts[1]) else { throw Failure(line: line, message: "invalid step definition \"\(parts[1])\"") }
-        var cmd = LoadCommand(line: line, interval: gap, withNHCB: parts[0] == "load_with_nhcb", series: [], startTimestampLines: 0)
+        var cmd = LoadCommand(line: line, interval: gap, withNHCB: parts[0] == "load_with_nhcb", series: [])
         for (n, l) in body {
-            if isStartTimestampLine(l) { cmd.startTimestampLines += 1; continue }
-            do { cmd.series.append(try parseSeriesDescription(l, line: n)) } catch { throw Failure(line: n, message: error.message) }
+            do {
+                if isStartTimestampLine(l) {
+                    let (labels, offsets) = try parseStartTimestampLine(l)
+                    cmd.startOffsets[labels] = offsets
+                } else {
+                    cmd.series.append(try parseSeriesDescription(l, line: n))
+                }
+            } catch { throw Failure(line: n, message: error.message) }
         }
         return cmd
     }

@@ -270,3 +270,48 @@ public func unquoteGoString(_ lit: Substring) -> String? {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+extension PromQLScriptParser {
+    /// Parses `metric{a="b"}@st <offsets>`: the start timestamps of that series' samples,
+    /// each as a signed duration from the sample's timestamp (`-1m`: one minute before
+    /// it, `0`: at it, `+1m`: after it), in the expanding notation of values with
+    /// durations: `-30s-1mx2` (−30s −1m30s −2m30s), `-1mx3`, `_`, `_x3`.
+    public static func parseStartTimestampLine(_ line: String) throws(ScriptSyntaxError) -> (Labels, [Int64?]) {
+        var cursor = Cursor(Array(line.unicodeScalars))
+        let labels = try cursor.parseLabels()
+        let rest = String(String.UnicodeScalarView(cursor.rest))
+        guard rest.hasPrefix("@st") else { throw ScriptSyntaxError(message: "expected @st after the labels in \"\(line)\"") }
+        var out: [Int64?] = []
+        for item in splitItems(String(rest.dropFirst(3))) {
+            out.append(contentsOf: try expandStartOffsets(item))
+        }
+        return (labels, out)
+    }
+
+    static func expandStartOffsets(_ item: Substring) throws(ScriptSyntaxError) -> [Int64?] {
+        if item == "_" || item.hasPrefix("_x") {
+            return try expandItem(item).map { _ in nil }
+        }
+        var rest = item
+        let bad = ScriptSyntaxError(message: "invalid start timestamp offsets \"\(item)\"")
+        /// A signed duration at the front of `rest` (`-30s`, `+1m`, `59999ms`, `0`).
+        func signedDuration(requireSign: Bool) throws(ScriptSyntaxError) -> Int64 {
+            var sign: Int64 = 1
+            if rest.first == "-" || rest.first == "+" {
+                if rest.first == "-" { sign = -1 }
+                rest = rest.dropFirst()
+            } else if requireSign {
+                throw bad
+            }
+            let text = rest.prefix { $0.isASCII && ($0.isNumber || ($0.isLetter && $0 != "x")) }
+            rest = rest.dropFirst(text.count)
+            guard let d = parseDuration(String(text)) else { throw bad }
+            return sign * d
+        }
+        let first = try signedDuration(requireSign: false)
+        if rest.isEmpty { return [first] }
+        let delta = rest.first == "x" ? 0 : try signedDuration(requireSign: true)
+        guard rest.first == "x", let n = Int(rest.dropFirst()), n >= 0, n <= maxRepetitions else { throw bad }
+        return (0...n).map { first + Int64($0) * delta }
+    }
+}

@@ -45,6 +45,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         switch e.kind {
         case .badData: self.init(.badData, e.message)
         case .timeout: self.init(.timeout, e.message)
+        case .canceled: self.init(.canceled, e.message)
         case .storage: self.init(.internal, e.message)
         case .execution, .tooManySamples: self.init(.execution, e.message)
         }

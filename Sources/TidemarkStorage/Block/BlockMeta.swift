@@ -10,10 +10,41 @@ public struct BlockMeta: Codable, Sendable, Equatable {
     public var stats: Stats
     /// Format version of the index and chunk files.
     public var version: Int
-    /// "raw" for full-resolution data; rollup resolutions come with compaction.
+    /// "raw" for full-resolution data, else a rollup window such as "5m" (docs/format/rollup.md).
     public var resolution: String
-    /// "head" when cut from the head, "import" when written by a bulk import.
+    /// "head" when cut from the head (or merged from blocks of which one was), "import"
+    /// when written by a bulk import (or merged from imports only), "rollup" for a
+    /// rollup block.
     public var source: String
+    /// For a merged block: what it replaced. Absent in blocks written directly.
+    public var compaction: Compaction?
+
+    /// How a merged block came to be (Prometheus keeps the same in its meta.json).
+    public struct Compaction: Codable, Sendable, Equatable {
+        /// 1 for blocks written directly; a merge is one more than its deepest source.
+        public var level: Int
+        /// ULIDs of the directly written blocks whose data this block holds. When a
+        /// block's ULID is listed here by another complete block, it has been replaced
+        /// (a crash may have left it on disk; opening the database removes it).
+        public var sources: [String]
+
+        public init(level: Int, sources: [String]) {
+            self.level = level
+            self.sources = sources
+        }
+    }
+
+    public init(ulid: String, minTime: Int64, maxTime: Int64, stats: Stats, version: Int,
+                resolution: String, source: String, compaction: Compaction? = nil) {
+        self.ulid = ulid
+        self.minTime = minTime
+        self.maxTime = maxTime
+        self.stats = stats
+        self.version = version
+        self.resolution = resolution
+        self.source = source
+        self.compaction = compaction
+    }
 
     public struct Stats: Codable, Sendable, Equatable {
         public var numSeries: Int

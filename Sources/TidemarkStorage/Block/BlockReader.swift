@@ -1,4 +1,9 @@
 import TidemarkEncoding
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An open, immutable block: its meta, mapped index and chunk files. Shared by every
 /// querier that uses it; the mappings are released when the last reference goes.
@@ -28,6 +33,23 @@ public final class BlockReader: @unchecked Sendable {
             files[n] = f
         }
         chunkFiles = files
+    }
+
+    private let replacedLock = Lock()
+    private var replaced = false
+
+    /// Marks the block as replaced by a merged block (or dropped by retention): its
+    /// directory is deleted when the last reference to this reader goes, so a query
+    /// that started before the replacement reads it to the end.
+    func markReplaced() { replacedLock.withLock { replaced = true } }
+
+    deinit {
+        // Renamed first, so a crash half-way through the delete leaves a `.deleted`
+        // directory that opening removes, never a damaged-looking block.
+        if replacedLock.withLock({ replaced }) {
+            let doomed = directory + ".deleted"
+            if rename(directory, doomed) == 0 { try? FileIO.removeTree(doomed) }
+        }
     }
 
     /// The block's directory name (its ULID).

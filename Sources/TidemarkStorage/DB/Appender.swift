@@ -27,11 +27,16 @@ public struct SeriesRef: Hashable, Sendable {
 public protocol Appender: AnyObject {
     /// Adds a sample to the series with these labels, creating the series if needed.
     /// Throws at once for an out-of-order, duplicate or too-old sample.
+    ///
+    /// `startTimestamp` is the sample's start time (ms), if known: when a cumulative
+    /// counter last started from zero, or where a delta sample's interval begins. It is
+    /// stored with the sample and read back by `SeriesIterator.startTimestamp`; the
+    /// query engine uses it to find counter resets (docs/promql.md).
     @discardableResult
-    func append(_ labels: Labels, _ timestamp: Int64, _ value: Double) throws(StorageError) -> SeriesRef
+    func append(_ labels: Labels, _ timestamp: Int64, _ value: Double, startTimestamp: Int64?) throws(StorageError) -> SeriesRef
 
     /// Adds a sample to a series by a reference returned earlier.
-    func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double) throws(StorageError)
+    func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double, startTimestamp: Int64?) throws(StorageError)
 
     /// Writes the batch to the WAL (synced per the sync policy), then makes it visible.
     /// Samples that became invalid since they were added (another appender committed a
@@ -40,4 +45,17 @@ public protocol Appender: AnyObject {
 
     /// Discards the batch.
     func rollback()
+}
+
+extension Appender {
+    /// Adds a sample without a start timestamp (see `append(_:_:_:startTimestamp:)`).
+    @discardableResult
+    public func append(_ labels: Labels, _ timestamp: Int64, _ value: Double) throws(StorageError) -> SeriesRef {
+        try append(labels, timestamp, value, startTimestamp: nil)
+    }
+
+    /// Adds a sample without a start timestamp to a series by reference.
+    public func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double) throws(StorageError) {
+        try append(ref, timestamp, value, startTimestamp: nil)
+    }
 }

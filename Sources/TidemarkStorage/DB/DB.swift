@@ -23,14 +23,21 @@ public final class DB: @unchecked Sendable {
     public let directory: String
     public let options: DBOptions
     let head: Head
-    private let blocksLock = RWLock()
-    private var _blocks: [BlockReader] = []
-    /// Serializes head compactions (background thread and explicit calls).
-    private let compactionLock = Lock()
+    let blocksLock = RWLock()
+    var _blocks: [BlockReader] = []
+    /// Serializes compactions (background thread and explicit calls).
+    let compactionLock = Lock()
+    /// Counters of what compaction and retention did since open (for `/metrics`).
+    let compactionCounters = Lock()
+    var _compactionStats = CompactionStats()
+    /// Serializes `writeRollups` (DB+Rollups.swift).
+    let rollupLock = Lock()
     private var lockFD: Int32 = -1
     private var compactor: PeriodicTask?
     private let stateLock = Lock()
     private var isClosed = false
+    /// Pending deletions (`deleteSeries`), applied by queries and compaction.
+    let tombstones: TombstoneStore
     /// What opening found in the WAL.
     public let replayReport: WALReplayReport
     /// Blocks that could not be opened, with the reason; they are left on disk untouched.
@@ -50,13 +57,14 @@ public final class DB: @unchecked Sendable {
             FileIO.closeFD(lockFD)
             throw .locked(path: directory)
         }
+        tombstones = try TombstoneStore(directory: directory)
         // Blocks: finished directories with a meta.json; leftovers of interrupted writes go.
         var blocks: [BlockReader] = []
         var skipped: [(String, StorageError)] = []
         for name in try FileIO.list(directory) {
             let path = directory + "/" + name
             guard FileIO.isDirectory(path), name != "wal" else { continue }
-            if name.hasSuffix(".tmp") {
+            if name.hasSuffix(".tmp") || name.hasSuffix(".deleted") {
                 try FileIO.removeTree(path)
                 continue
             }
@@ -78,6 +86,14 @@ public final class DB: @unchecked Sendable {
             }
         }
         blocks.sort { $0.meta.minTime != $1.meta.minTime ? $0.meta.minTime < $1.meta.minTime : $0.meta.ulid < $1.meta.ulid }
+        // A merge that crashed after its block was renamed into place but before its
+        // sources were deleted leaves both: the merged block wins, the sources go.
+        let replaced = Set(blocks.flatMap { $0.meta.compaction?.sources ?? [] })
+        for b in blocks where replaced.contains(b.meta.ulid) {
+            options.log("removing block \(b.meta.ulid): replaced by a merged block")
+            b.markReplaced()
+        }
+        blocks.removeAll { replaced.contains($0.meta.ulid) }
         _blocks = blocks
         skippedBlocks = skipped
         let headCut = blocks.filter { $0.meta.source == "head" }.map(\.meta.maxTime).max() ?? .min
@@ -88,7 +104,7 @@ public final class DB: @unchecked Sendable {
         try wal.openForWriting()
         if options.backgroundCompaction {
             compactor = PeriodicTask(intervalMilliseconds: options.compactionCheckInterval) { [weak self] in
-                do { try self?.compactHead() } catch { self?.options.log("head compaction failed: \(error)") }
+                do { try self?.compact() } catch { self?.options.log("compaction failed: \(error)") }
             }
         }
     }
@@ -98,7 +114,9 @@ public final class DB: @unchecked Sendable {
 
     /// A querier over the blocks that exist now and the head.
     public func querier() -> any Querier {
-        DBQuerier(head: head, blocks: blocksLock.withReadLock { _blocks })
+        let all = blocksLock.withReadLock { _blocks }
+        return DBQuerier(head: head, blocks: all.filter { $0.meta.resolution == "raw" }, tombstones: tombstones,
+                         rollups: all.filter { $0.meta.resolution != "raw" })
     }
 
     /// The open blocks, oldest first.
@@ -156,7 +174,9 @@ public final class DB: @unchecked Sendable {
         series.sort { $0.0 < $1.0 }
         return try writeBlock(minTime: start, maxTime: end, source: "head") { (writer) throws(StorageError) in
             for (labels, chunks) in series {
-                try writer.add(labels, chunks: chunks.map { ($0.bytes, $0.minTime, $0.maxTime, $0.count) })
+                let out = try DeletionFilter.apply(chunks.map { ($0.bytes, $0.minTime, $0.maxTime, $0.count) },
+                                                   deleted: tombstones.intervals(for: labels), labels: labels)
+                try writer.add(labels, chunks: out)
             }
         }
     }

@@ -13,8 +13,21 @@ public struct DBOptions: Sendable {
     public var backgroundCompaction = true
     /// How often the background thread checks, in ms.
     public var compactionCheckInterval = 1000
+    /// Retention per block resolution ("raw", and rollup resolutions such as "5m"); a
+    /// resolution without an entry keeps its data forever. Default: raw data 15 days.
+    public var retention: [String: Retention] = ["raw": .defaultRaw]
+    /// Largest block a merge may produce, in ms; nil means a tenth of the raw retention
+    /// time (at least `blockRange`; 31 days when raw data is kept forever).
+    public var maxBlockDuration: Int64?
+    /// The block sizes compaction merges up through (2h, 6h, 24h, … up to the maximum).
+    public var compactionRanges: [Int64] {
+        let limit = maxBlockDuration ?? max(blockRange, (retention["raw"]?.time).map { $0 / 10 } ?? 31 * 24 * 3600 * 1000)
+        return CompactionPlanner(blockRange: blockRange, maxBlockDuration: limit).ranges
+    }
     /// Called with warnings the database wants a person to see (WAL repair, skipped blocks).
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Rollup (downsampling) resolutions, built by `DB.writeRollups(now:)`.
+    public var rollups = RollupOptions()
 
     public init() {}
 }

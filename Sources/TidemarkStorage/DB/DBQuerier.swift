@@ -1,7 +1,11 @@
 /// The `Querier` of a `DB`: a fixed set of blocks plus the live head, merged per series.
 struct DBQuerier: Querier {
     let head: Head
+    /// Raw blocks only; rollup blocks are read through `RollupQuerier`.
     let blocks: [BlockReader]
+    /// Pending deletions, applied to every series selected.
+    var tombstones: TombstoneStore? = nil
+    var rollups: [BlockReader] = []
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> [Series] {
         var bySeries: [Labels: [ChunkHandle]] = [:]
@@ -16,7 +20,11 @@ struct DBQuerier: Querier {
         for (labels, chunks) in head.select(matchers, mint: mint, maxt: maxt) {
             bySeries[labels, default: []].append(contentsOf: chunks.map { ChunkHandle(minTime: $0.minTime, maxTime: $0.maxTime, source: .memory($0.bytes)) })
         }
-        return bySeries.map { Series(labels: $0.key, chunks: $0.value, minTime: mint, maxTime: maxt) }.sorted { $0.labels < $1.labels }
+        let deletionsPending = !(tombstones?.isEmpty ?? true)
+        return bySeries.map {
+            Series(labels: $0.key, chunks: $0.value, minTime: mint, maxTime: maxt,
+                   deleted: deletionsPending ? tombstones!.intervals(for: $0.key) : [])
+        }.sorted { $0.labels < $1.labels }
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws(StorageError) -> [String] {

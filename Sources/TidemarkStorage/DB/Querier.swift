@@ -21,16 +21,22 @@ public struct Series: Sendable {
     public let minTime: Int64
     public let maxTime: Int64
 
-    init(labels: Labels, chunks: [ChunkHandle], minTime: Int64, maxTime: Int64) {
+    /// Time ranges deleted by `DB.deleteSeries` and not yet compacted away (sorted,
+    /// merged); the iterator skips samples in them.
+    let deleted: [ClosedRange<Int64>]
+
+    init(labels: Labels, chunks: [ChunkHandle], minTime: Int64, maxTime: Int64, deleted: [ClosedRange<Int64>] = []) {
         self.labels = labels
         self.chunks = chunks.sorted { $0.minTime < $1.minTime }
         self.minTime = minTime
         self.maxTime = maxTime
+        self.deleted = deleted
     }
 
-    /// An iterator over the series' samples in [minTime, maxTime], in time order.
+    /// An iterator over the series' samples in [minTime, maxTime], in time order, less
+    /// deleted ranges.
     public func makeIterator() -> SeriesIterator {
-        SeriesIterator(chunks: chunks, mint: minTime, maxt: maxTime)
+        SeriesIterator(chunks: chunks, mint: minTime, maxt: maxTime, deleted: deleted)
     }
 
     /// Every sample, decoded (convenience for tests and small reads).
@@ -38,6 +44,16 @@ public struct Series: Sendable {
         var it = makeIterator()
         var out: [Sample] = []
         while it.next() { out.append(Sample(it.timestamp, it.value)) }
+        if let e = it.error { throw e }
+        return out
+    }
+
+    /// Every sample's start timestamp (nil where a sample has none), parallel to
+    /// `samples()`.
+    public func startTimestamps() throws(StorageError) -> [Int64?] {
+        var it = makeIterator()
+        var out: [Int64?] = []
+        while it.next() { out.append(it.startTimestamp) }
         if let e = it.error { throw e }
         return out
     }

@@ -8,59 +8,71 @@ public struct SeriesIterator {
     let mint: Int64
     let maxt: Int64
     var nextChunk = 0
-    var current: ChunkIterator?
     /// Index of the chunk being read, for error messages.
     var currentChunk = 0
     var currentLocation: String { currentChunk < chunks.count ? chunks[currentChunk].location : "chunk" }
-    var merged: [Sample] = []
-    var mergedPos = 0
+    /// The samples of the current chunk (or merged group of overlapping chunks), decoded
+    /// a whole chunk at a time; the arrays keep their capacity from chunk to chunk.
+    let buffer = SampleBuffer()
+    var bufferPos = 0
+    /// The buffer's contents after the last load, copied into the struct: reading a class
+    /// property per sample costs a dynamic exclusivity check.
+    var bufferCount = 0
+    var bufferTimestamps: UnsafeMutablePointer<Int64>?
+    var bufferValues: UnsafeMutablePointer<Double>?
+    var bufferStarts: [Int64?] = []
+    /// A damaged chunk's error, reported once the samples decoded before it are read.
+    var pendingError: StorageError?
     var lastEmitted: Int64 = .min
     var emittedAny = false
     /// The current sample after `next()` returned true.
     public private(set) var timestamp: Int64 = 0
     public private(set) var value: Double = 0
+    /// The current sample's start timestamp, nil when it has none.
+    public private(set) var startTimestamp: Int64?
     /// Set when a chunk could not be read or decoded; iteration stops there.
     public private(set) var error: StorageError?
 
-    init(chunks: [ChunkHandle], mint: Int64, maxt: Int64) {
+    /// Deleted ranges (tombstones) to skip.
+    let deleted: [ClosedRange<Int64>]
+
+    init(chunks: [ChunkHandle], mint: Int64, maxt: Int64, deleted: [ClosedRange<Int64>] = []) {
         self.chunks = chunks
         self.mint = mint
         self.maxt = maxt
-    }
-
-    @inline(__always)
-    private mutating func accept(_ t: Int64, _ v: Double) -> Bool {
-        if t < mint || (emittedAny && t <= lastEmitted) { return false }
-        timestamp = t
-        value = v
-        lastEmitted = t
-        emittedAny = true
-        return true
+        self.deleted = deleted
     }
 
     /// Advances to the next sample; false at the end or on error.
     public mutating func next() -> Bool {
         while true {
-            if current != nil {
-                while current!.next() {
-                    let t = current!.timestamp
-                    if t > maxt { break }
-                    if accept(t, current!.value) { return true }
+            while bufferPos < bufferCount {
+                let t = bufferTimestamps.unsafelyUnwrapped[bufferPos]
+                if t > maxt {
+                    // Chunks are in time order: nothing later can be in range.
+                    bufferPos = bufferCount
+                    nextChunk = chunks.count
+                    break
                 }
-                if let e = current!.error {
-                    error = .corrupt(path: currentLocation, offset: 0, reason: e.description)
-                    return false
-                }
-                current = nil
+                let v = bufferValues.unsafelyUnwrapped[bufferPos]
+                let i = bufferPos
+                bufferPos += 1
+                if t < mint || (emittedAny && t <= lastEmitted) { continue }
+                if _slowPath(!deleted.isEmpty) && isDeleted(t, deleted) { continue }
+                timestamp = t
+                value = v
+                startTimestamp = bufferStarts.isEmpty ? nil : bufferStarts[i]
+                lastEmitted = t
+                emittedAny = true
+                return true
             }
-            while mergedPos < merged.count {
-                let s = merged[mergedPos]
-                mergedPos += 1
-                if s.timestamp > maxt { mergedPos = merged.count; break }
-                if accept(s.timestamp, s.value) { return true }
+            if let e = pendingError {
+                error = e
+                pendingError = nil
+                return false
             }
             guard error == nil, nextChunk < chunks.count else { return false }
-            if !loadNextGroup() { return false }
+            loadNextGroup()
         }
     }
 
@@ -68,7 +80,7 @@ public struct SeriesIterator {
     public mutating func seek(to t: Int64) -> Bool {
         if emittedAny && timestamp >= t { return true }
         // Skip whole chunks that end before t.
-        if current == nil && mergedPos >= merged.count {
+        if bufferPos >= bufferCount {
             while nextChunk < chunks.count && chunks[nextChunk].maxTime < t { nextChunk += 1 }
         }
         while self.next() {
@@ -77,36 +89,48 @@ public struct SeriesIterator {
         return false
     }
 
-    private mutating func loadNextGroup() -> Bool {
+    /// Decodes the next chunk, or the next group of chunks that overlap in time (from
+    /// overlapping blocks) merged by timestamp, into the buffers.
+    private mutating func loadNextGroup() {
         var end = nextChunk + 1
         var groupMax = chunks[nextChunk].maxTime
         while end < chunks.count && chunks[end].minTime <= groupMax {
             groupMax = max(groupMax, chunks[end].maxTime)
             end += 1
         }
-        defer { nextChunk = end }
+        let group = nextChunk..<end
+        nextChunk = end
+        buffer.removeAll()
+        bufferPos = 0
+        defer {
+            bufferCount = buffer.count
+            bufferTimestamps = buffer.timestamps
+            bufferValues = buffer.values
+            bufferStarts = buffer.startTimestamps
+        }
         do {
-            if end - nextChunk == 1 {
-                currentChunk = nextChunk
-                current = try ChunkIterator(chunks[nextChunk].load())
-                return true
+            if group.count == 1 {
+                currentChunk = group.lowerBound
+                var it = try ChunkIterator(chunks[currentChunk].load())
+                buffer.append(remainingOf: &it)
+                if let e = it.error {
+                    pendingError = .corrupt(path: currentLocation, offset: 0, reason: e.description)
+                }
+                return
             }
-            var all: [(Sample, Int)] = []
-            for i in nextChunk..<end {
+            var all: [(Sample, Int64?, Int)] = []
+            for i in group {
                 currentChunk = i
-                let (ts, vs) = try ChunkIterator.decodeAll(chunks[i].load())
-                for j in ts.indices { all.append((Sample(ts[j], vs[j]), i)) }
+                let (ts, vs, sts) = try ChunkIterator.decodeAllWithStarts(chunks[i].load())
+                for j in ts.indices { all.append((Sample(ts[j], vs[j]), sts[j], i)) }
             }
             // Stable by source order so the first-listed chunk wins a duplicate timestamp.
-            all.sort { $0.0.timestamp != $1.0.timestamp ? $0.0.timestamp < $1.0.timestamp : $0.1 < $1.1 }
-            merged = all.map(\.0)
-            mergedPos = 0
-            return true
+            all.sort { $0.0.timestamp != $1.0.timestamp ? $0.0.timestamp < $1.0.timestamp : $0.2 < $1.2 }
+            for (s, st, _) in all { buffer.append(s.timestamp, s.value, startTimestamp: st) }
         } catch let e as StorageError {
-            error = e
+            pendingError = e
         } catch {
-            self.error = .corrupt(path: currentLocation, offset: 0, reason: "\(error)")
+            pendingError = .corrupt(path: currentLocation, offset: 0, reason: "\(error)")
         }
-        return false
     }
 }

@@ -51,7 +51,7 @@ final class Head: @unchecked Sendable {
                     guard let m = byID[s.id] else { report.samplesWithUnknownSeries += 1; continue }
                     if s.t < minValid { report.samplesBelowHead += 1; continue }
                     if let last = m.lastSample(), s.t <= last.time { continue }
-                    m.append(s.t, s.v, blockRange: options.blockRange, samplesPerChunk: options.samplesPerChunk)
+                    m.append(s.t, s.v, st: s.st, blockRange: options.blockRange, samplesPerChunk: options.samplesPerChunk)
                     lowest = min(lowest, s.t)
                     highest = max(highest, s.t)
                     report.samples += 1
@@ -90,12 +90,12 @@ final class Head: @unchecked Sendable {
             for var p in batch {
                 if p.series.removed {
                     if let r = replacements[ObjectIdentifier(p.series)] {
-                        p = PendingSample(series: r, t: p.t, v: p.v)
+                        p = PendingSample(series: r, t: p.t, v: p.v, st: p.st)
                     } else {
                         let (fresh, created) = series.getOrCreate(p.series.labels)
                         if created { postings.add(fresh.id, fresh.labels) }
                         replacements[ObjectIdentifier(p.series)] = fresh
-                        p = PendingSample(series: fresh, t: p.t, v: p.v)
+                        p = PendingSample(series: fresh, t: p.t, v: p.v, st: p.st)
                     }
                 }
                 let s = p.series
@@ -125,7 +125,7 @@ final class Head: @unchecked Sendable {
                 var start = 0
                 while start < accepted.count {
                     let end = min(accepted.count, start + 1 << 16)
-                    WALFrame.append(.samples(accepted[start..<end].map { WALSample(id: $0.series.id, t: $0.t, v: $0.v) }), to: &framed)
+                    WALFrame.append(.samples(accepted[start..<end].map { WALSample(id: $0.series.id, t: $0.t, v: $0.v, st: $0.st) }), to: &framed)
                     start = end
                 }
                 try wal.log(framed)
@@ -134,7 +134,7 @@ final class Head: @unchecked Sendable {
             var lowest: Int64 = .max
             var highest: Int64 = .min
             for p in accepted {
-                p.series.append(p.t, p.v, blockRange: options.blockRange, samplesPerChunk: options.samplesPerChunk)
+                p.series.append(p.t, p.v, st: p.st, blockRange: options.blockRange, samplesPerChunk: options.samplesPerChunk)
                 if p.t < lowest { lowest = p.t }
                 if p.t > highest { highest = p.t }
             }
@@ -216,4 +216,6 @@ struct PendingSample {
     let series: MemSeries
     let t: Int64
     let v: Double
+    /// Start timestamp, if the sample has one.
+    let st: Int64?
 }

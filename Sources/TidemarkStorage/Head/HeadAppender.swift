@@ -22,22 +22,22 @@ final class HeadAppender: Appender {
     }
 
     @discardableResult
-    func append(_ labels: Labels, _ timestamp: Int64, _ value: Double) throws(StorageError) -> SeriesRef {
+    func append(_ labels: Labels, _ timestamp: Int64, _ value: Double, startTimestamp: Int64?) throws(StorageError) -> SeriesRef {
         guard !closed else { throw .appenderClosed }
         guard !labels.isEmpty else { throw .invalidLabels("empty label set") }
         let (series, created) = head.series.getOrCreate(labels)
         if created { head.postings.add(series.id, series.labels) }
-        try add(series, timestamp, value)
+        try add(series, timestamp, value, startTimestamp)
         return SeriesRef(series)
     }
 
-    func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double) throws(StorageError) {
+    func append(_ ref: SeriesRef, _ timestamp: Int64, _ value: Double, startTimestamp: Int64?) throws(StorageError) {
         guard !closed else { throw .appenderClosed }
         guard let series = ref.series ?? head.series.get(ref.id) else { throw .unknownSeriesRef(ref.id) }
-        try add(series, timestamp, value)
+        try add(series, timestamp, value, startTimestamp)
     }
 
-    private func add(_ series: MemSeries, _ t: Int64, _ v: Double) throws(StorageError) {
+    private func add(_ series: MemSeries, _ t: Int64, _ v: Double, _ st: Int64?) throws(StorageError) {
         if t < minValidTime {
             throw .outOfBounds(series: series.labels.description, timestamp: t, minValid: minValidTime)
         }
@@ -49,7 +49,7 @@ final class HeadAppender: Appender {
         case .duplicate:
             throw .duplicateSampleForTimestamp(series: series.labels.description, timestamp: t)
         }
-        batch.append(PendingSample(series: series, t: t, v: v))
+        batch.append(PendingSample(series: series, t: t, v: v, st: st))
     }
 
     func commit() throws(StorageError) {

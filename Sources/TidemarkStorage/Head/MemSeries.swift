@@ -70,8 +70,9 @@ final class MemSeries: @unchecked Sendable {
         lock.withLock { last }
     }
 
-    /// Appends a validated sample. `blockRange` aligns chunk cuts to block boundaries.
-    func append(_ t: Int64, _ v: Double, blockRange: Int64, samplesPerChunk: Int) {
+    /// Appends a validated sample (with its start timestamp, if any). `blockRange` aligns
+    /// chunk cuts to block boundaries.
+    func append(_ t: Int64, _ v: Double, st: Int64?, blockRange: Int64, samplesPerChunk: Int) {
         lock.withLock {
             if open.count > 0 && (t >= openRangeEnd || open.count >= samplesPerChunk) {
                 cutOpenChunk()
@@ -80,7 +81,7 @@ final class MemSeries: @unchecked Sendable {
                 openRangeEnd = Self.rangeEnd(t, blockRange)
             }
             // Validated by the caller: t is not below the last timestamp.
-            try! open.append(t, v)
+            try! open.append(t, v, startTimestamp: st)
             last = (t, v.bitPattern)
         }
     }

@@ -42,7 +42,7 @@ enum WALFrame {
         var p = max(offset + 1, magic.count)
         while p + headerSize <= bytes.count {
             let type = bytes[p]
-            if type == WALRecord.Kind.series.rawValue || type == WALRecord.Kind.samples.rawValue {
+            if WALRecord.Kind(rawValue: type) != nil {
                 var r = ByteReader(bytes, offset: p + 1)
                 let length = Int((try? r.u32()) ?? .max)
                 let crc = (try? r.u32()) ?? 0
@@ -80,7 +80,7 @@ enum WALFrame {
             let length = Int((try? header.u32()) ?? 0)
             let crc = (try? header.u32()) ?? 0
             offset += headerSize
-            guard type == WALRecord.Kind.series.rawValue || type == WALRecord.Kind.samples.rawValue else {
+            guard WALRecord.Kind(rawValue: type) != nil else {
                 return (recordStart, (recordStart, "unknown record type \(type)"))
             }
             guard length <= maxPayload, length <= bytes.count - offset else {

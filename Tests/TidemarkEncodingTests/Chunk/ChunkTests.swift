@@ -90,16 +90,21 @@ struct ChunkTests {
     }
 
     @Test func unknownEncodingBytesAreRejected() {
-        for byte in UInt8.min...UInt8.max where byte != ChunkEncoding.xorColumns.rawValue {
+        let known = Set(ChunkEncoding.allCases.map(\.rawValue))
+        for byte in UInt8.min...UInt8.max where !known.contains(byte) {
             #expect(throws: ChunkError.unknownEncoding(byte)) { try ChunkIterator([byte, 0x00, 0x00]) }
         }
     }
 
     @Test func encodingByteIsPinned() {
         #expect(ChunkEncoding.xorColumns.rawValue == 0x01)
-        #expect(ChunkEncoding.allCases == [.xorColumns])
+        #expect(ChunkEncoding.decimalPacked.rawValue == 0x02)
+        #expect(ChunkEncoding.xorColumnsWithStart.rawValue == 0x03)
+        #expect(ChunkEncoding.allCases == [.xorColumns, .decimalPacked, .xorColumnsWithStart])
         #expect(ChunkEncoding(rawValue: 0) == nil)
         #expect(ChunkEncoding.xorColumns.description == "xor")
+        #expect(ChunkEncoding.decimalPacked.description == "decimal")
+        #expect(ChunkEncoding.xorColumnsWithStart.description == "xor+st")
     }
 
     @Test func errorDescriptionsNameTheProblem() {

@@ -118,3 +118,14 @@ func walSegments(_ dir: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: dir + "/wal")
         .filter { $0.count == 8 && Int($0) != nil }.sorted().map { dir + "/wal/" + $0 }
 }
+
+/// The only WAL segment of a database directory: its path, file name, bytes and records
+/// (the last record ending at the end of the file).
+func singleWALSegment(_ dir: String) throws -> (path: String, name: String, bytes: [UInt8], spans: [WALRecordSpan]) {
+    let segs = try walSegments(dir)
+    try #require(segs.count == 1)
+    let bytes = try Damage.bytes(segs[0])
+    let spans = walRecordSpans(bytes)
+    try #require(spans.last?.end == bytes.count)
+    return (segs[0], URL(fileURLWithPath: segs[0]).lastPathComponent, bytes, spans)
+}

@@ -72,12 +72,7 @@ struct WALCorruptionTests {
             try Self.commit(db, 10, newSeries: true)
             try db.close()
         }
-        let segs = try walSegments(pristine.path)
-        try #require(segs.count == 1)
-        let segName = URL(fileURLWithPath: segs[0]).lastPathComponent
-        let bytes = try Damage.bytes(segs[0])
-        let spans = walRecordSpans(bytes)
-        try #require(spans.last?.end == bytes.count)
+        let (_, segName, bytes, spans) = try singleWALSegment(pristine.path)
         // The last commit is one write: a series record, then a samples record.
         let lastWrite = Array(spans.suffix(2))
         try #require(lastWrite.map(\.type) == [1, 2])

@@ -67,6 +67,7 @@ extension Evaluator {
     func evalCall(_ c: Call) throws -> EvalValue {
         let name = c.function
         if name == "absent_over_time" { return try evalAbsentOverTime(c) }
+        if let (ms, choice) = rollupChoice(c) { return try evalWithRollup(c, ms, choice) }
         if let k = RangeFunctions.kernel(name) { return try evalRangeFunction(c, kernel: k) }
         if let f = SimpleFunctions.math(name) {
             return .vector(try mapVector(try evalVector(arg(c, 0))) { v, _ in f(v) })

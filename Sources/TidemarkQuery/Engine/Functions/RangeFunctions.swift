@@ -11,6 +11,9 @@ struct WindowArgs {
     var t: Int64
     var p0: Double = 0
     var p1: Double = 0
+    /// The window's start timestamps (0 = none), parallel to its samples; nil when the
+    /// series has none.
+    var sts: Times? = nil
 }
 
 typealias Floats = UnsafeBufferPointer<Double>
@@ -19,44 +22,83 @@ typealias Times = UnsafeBufferPointer<Int64>
 typealias RangeKernel = (Times, Floats, WindowArgs) throws -> Double?
 
 enum RangeFunctions {
-    /// Prometheus's extrapolated rate/increase/delta.
+    /// Whether the sample at `t` with start `st` begins anew after the sample at `prevT`
+    /// with start `prevST` (0 = no start timestamp), as Prometheus decides it: a start
+    /// after the previous sample is a reset; a start exactly at the previous sample is one
+    /// only if that sample had a valid start of its own (a delta series), not when its start
+    /// was unknown (OTel's cumulative series with unknown start, ST = T); a start at or
+    /// after `t`, or before the previous sample, is none.
+    @inline(__always)
+    static func isStartTimestampReset(prevST: Int64, prevT: Int64, st: Int64, t: Int64) -> Bool {
+        CounterReset.isStartTimestampReset(prevST: prevST, prevT: prevT, st: st, t: t)
+    }
+
+    /// Whether a sample's start lies before the previous sample without being that
+    /// sample's start too (the intervals overlap): Prometheus warns about it.
+    @inline(__always)
+    static func startOverlaps(prevST: Int64, prevT: Int64, st: Int64) -> Bool {
+        st != 0 && st < prevT && st != prevST
+    }
+
+    /// Whether sample `i` of a window is a counter reset: its value dropped, or its start
+    /// timestamp says it started anew.
+    @inline(__always)
+    static func isReset(_ ts: Times, _ vs: Floats, _ sts: Times?, _ i: Int) -> Bool {
+        if vs[i] < vs[i - 1] { return true }
+        guard let sts else { return false }
+        return isStartTimestampReset(prevST: sts[i - 1], prevT: ts[i - 1], st: sts[i], t: ts[i])
+    }
+
+    /// Prometheus's extrapolated rate/increase/delta. For counters with start timestamps,
+    /// a first sample whose start lies inside the window is taken as rising from 0 at
+    /// that start instead of extrapolating to the window's start (so one sample is
+    /// enough).
     static func extrapolatedRate(_ ts: Times, _ vs: Floats, _ a: WindowArgs, isCounter: Bool, isRate: Bool) -> Double? {
         let n = ts.count
-        if n < 2 { return nil }
-        let firstT = ts[0], lastT = ts[n - 1]
+        if n < 1 { return nil }
         var result = vs[n - 1] - vs[0]
         if isCounter {
-            var prev = vs[0]
-            for i in 1..<n {
-                let cur = vs[i]
-                if cur < prev { result += prev }
-                prev = cur
-            }
+            for i in 1..<n where isReset(ts, vs, a.sts, i) { result += vs[i - 1] }
         }
+        return extrapolate(result, count: n, firstT: ts[0], lastT: ts[n - 1], firstV: vs[0], firstST: a.sts?[0] ?? 0, a, isCounter: isCounter, isRate: isRate)
+    }
+
+    /// The extrapolation of `extrapolatedRate`, from what it needs of the window's samples:
+    /// `result` (last − first, plus the value before each counter reset), the sample count,
+    /// the first and last sample times, the first value and its start timestamp (0 = none).
+    /// Rollups call it with the same figures taken from their windows.
+    static func extrapolate(_ result: Double, count n: Int, firstT: Int64, lastT: Int64, firstV: Double, firstST st0: Int64,
+                            _ a: WindowArgs, isCounter: Bool, isRate: Bool) -> Double? {
+        var result = result
         var durationToStart = Double(firstT - a.rangeStart) / 1000
         var durationToEnd = Double(a.rangeEnd - lastT) / 1000
-        let sampledInterval = Double(lastT - firstT) / 1000
-        let averageDurationBetweenSamples = sampledInterval / Double(n - 1)
+        var sampledInterval = Double(lastT - firstT) / 1000
+        let averageDurationBetweenSamples = n > 1 ? sampledInterval / Double(n - 1) : 0
         let threshold = averageDurationBetweenSamples * 1.1
-        var extrapolateToInterval = sampledInterval
-        if durationToStart >= threshold { durationToStart = averageDurationBetweenSamples / 2 }
-        if isCounter && result > 0 && vs[0] >= 0 {
-            let durationToZero = sampledInterval * (vs[0] / result)
-            if durationToZero < durationToStart { durationToStart = durationToZero }
+        if isCounter, st0 != 0, st0 > a.rangeStart, st0 < firstT {
+            durationToStart = 0
+            sampledInterval = Double(lastT - st0) / 1000
+            result += firstV
+        } else if n < 2 {
+            return nil
+        } else {
+            if durationToStart >= threshold { durationToStart = averageDurationBetweenSamples / 2 }
+            if isCounter && result > 0 && firstV >= 0 {
+                let durationToZero = sampledInterval * (firstV / result)
+                if durationToZero < durationToStart { durationToStart = durationToZero }
+            }
         }
-        extrapolateToInterval += durationToStart
         if durationToEnd >= threshold { durationToEnd = averageDurationBetweenSamples / 2 }
-        extrapolateToInterval += durationToEnd
-        var factor = extrapolateToInterval / sampledInterval
+        var factor = sampledInterval != 0 ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval : 1
         if isRate { factor /= Double(a.range) / 1000 }
         return result * factor
     }
 
-    static func instantValue(_ ts: Times, _ vs: Floats, isRate: Bool) -> Double? {
+    static func instantValue(_ ts: Times, _ vs: Floats, _ a: WindowArgs, isRate: Bool) -> Double? {
         let n = ts.count
         if n < 2 { return nil }
         let last = vs[n - 1], prev = vs[n - 2]
-        var result = (isRate && last < prev) ? last : last - prev
+        var result = (isRate && isReset(ts, vs, a.sts, n - 1)) ? last : last - prev
         let interval = ts[n - 1] - ts[n - 2]
         if interval == 0 { return nil }
         if isRate { result /= Double(interval) / 1000 }
@@ -97,8 +139,8 @@ enum RangeFunctions {
         case "rate": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: true, isRate: true) }
         case "increase": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: true, isRate: false) }
         case "delta": return { ts, vs, a in extrapolatedRate(ts, vs, a, isCounter: false, isRate: false) }
-        case "irate": return { ts, vs, _ in instantValue(ts, vs, isRate: true) }
-        case "idelta": return { ts, vs, _ in instantValue(ts, vs, isRate: false) }
+        case "irate": return { ts, vs, a in instantValue(ts, vs, a, isRate: true) }
+        case "idelta": return { ts, vs, a in instantValue(ts, vs, a, isRate: false) }
         case "deriv":
             return { ts, vs, _ in ts.count < 2 ? nil : linearRegression(ts, vs, interceptTime: ts[0]).slope }
         case "predict_linear":
@@ -108,9 +150,9 @@ enum RangeFunctions {
                 return intercept + slope * a.p0
             }
         case "resets":
-            return { _, vs, _ in
+            return { ts, vs, a in
                 var r = 0.0
-                for i in 1..<max(vs.count, 1) where vs[i] < vs[i - 1] { r += 1 }
+                for i in 1..<max(vs.count, 1) where isReset(ts, vs, a.sts, i) { r += 1 }
                 return r
             }
         case "changes":
@@ -278,25 +320,35 @@ extension Evaluator {
                 }
                 continue
             }
+            var overlap = false
+            let sts = s.sts ?? []
             try s.ts.withUnsafeBufferPointer { tsb in
                 try s.vs.withUnsafeBufferPointer { vsb in
-                    try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
-                        try ctx.check()
-                        var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
-                        if scalars.count > 0 { a.p0 = scalars[0][i] }
-                        if scalars.count > 1 { a.p1 = scalars[1][i] }
-                        held += hi - lo
-                        if let v = try kernel(Times(rebasing: tsb[lo..<hi]), Floats(rebasing: vsb[lo..<hi]), a) {
-                            pts.append(FPoint(t: t, v: v))
+                    try sts.withUnsafeBufferPointer { stb in
+                        try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
+                            try ctx.check()
+                            var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
+                            if scalars.count > 0 { a.p0 = scalars[0][i] }
+                            if scalars.count > 1 { a.p1 = scalars[1][i] }
+                            if s.sts != nil {
+                                a.sts = Times(rebasing: stb[lo..<hi])
+                                if counterCheck && !overlap {
+                                    overlap = (lo + 1..<hi).contains { RangeFunctions.startOverlaps(prevST: stb[$0 - 1], prevT: tsb[$0 - 1], st: stb[$0]) }
+                                }
+                            }
+                            held += hi - lo
+                            if let v = try kernel(Times(rebasing: tsb[lo..<hi]), Floats(rebasing: vsb[lo..<hi]), a) {
+                                pts.append(FPoint(t: t, v: v))
+                            }
                         }
                     }
                 }
             }
-            if pts.isEmpty { continue }
-            if counterCheck, let name = s.labels.metricName,
-               !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket")) {
-                ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
+            if overlap {
+                ctx.warn("PromQL warning: sample has start time that overlaps with previous sample timestamp for metric \(LabelNames.quote(s.labels.metricName ?? ""))" + Evaluator.posSuffix(c.args[mi].position))
             }
+            if pts.isEmpty { continue }
+            counterNameInfo(c, s.labels)
             if keep {
                 out.append(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName))
             } else {
@@ -315,6 +367,16 @@ extension Evaluator {
             throw QueryError.exec("vector cannot contain metrics with the same labelset", c.position)
         }
         return .vector(out)
+    }
+
+    /// For `rate` and `increase`: notes that a series whose name does not look like a
+    /// counter's might not be one.
+    func counterNameInfo(_ c: Call, _ labels: Labels) {
+        guard c.function == "rate" || c.function == "increase", let name = labels.metricName,
+              !(name.hasSuffix("_total") || name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket"))
+        else { return }
+        let mi = RangeFunctions.matrixArgIndex(c.function)
+        ctx.info("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(LabelNames.quote(name))" + Evaluator.posSuffix(c.args[mi].position))
     }
 
     func evalAbsentOverTime(_ c: Call) throws -> EvalValue {

@@ -18,6 +18,8 @@ struct QueryPlan: Sendable {
     var fetchIndex: [String: [Int]] = [:]
     /// The expression tree, one line per node, with the time range each node is evaluated over.
     var lines: [String] = []
+    /// Rollup selects (Planner+Rollup.swift), one per selector key and window length.
+    var rollupFetches: [RollupFetch] = []
 }
 
 /// A selector's key: its matchers in canonical order. Selectors with the same key share a fetch.
@@ -42,6 +44,8 @@ struct Planner {
     /// The query's own start and end (what `@ start()` / `@ end()` mean).
     let queryStart: Int64
     let queryEnd: Int64
+    /// Rollups the storage has (empty: read raw data only).
+    var rollups = RollupCatalog()
     var plan = QueryPlan()
 
     init(options: EngineOptions, queryStart: Int64, queryEnd: Int64) {
@@ -126,14 +130,14 @@ struct Planner {
             let mint = rlo - options.lookbackDelta + 1
             let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
             let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
-            plan.lines.append("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(maxt)] (fetch #\(i + 1))")
+            plan.lines.append("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
         case .matrixSelector(let ms):
             let vs = ms.selector
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: vs.offset, at: vs.at)
             let mint = rlo - ms.range + 1 - (vs.modifier != nil ? options.lookbackDelta : 0)
             let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
             let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
-            plan.lines.append("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1))")
+            plan.lines.append("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
         case .subquery(let sq):
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: sq.offset, at: sq.at)
             let st = sq.step ?? options.noStepSubqueryInterval
@@ -162,6 +166,7 @@ struct Planner {
             walk(a.expr, lo: lo, hi: hi, step: step, depth: depth + 1)
         case .call(let c):
             plan.lines.append("\(pad)call \(c.function) over \(window)")
+            if walkRollup(c, lo: lo, hi: hi, step: step, depth: depth + 1) { return }
             if c.function == "info" {
                 if let base = c.args.first { walk(base, lo: lo, hi: hi, step: step, depth: depth + 1) }
                 walk(.vectorSelector(infoSelector(c)), lo: lo, hi: hi, step: step, depth: depth + 1)
@@ -172,8 +177,9 @@ struct Planner {
     }
 
     /// The plan of `expr` evaluated from `start` to `end` every `step` ms.
-    static func make(_ expr: Expr, start: Int64, end: Int64, step: Int64, options: EngineOptions) -> QueryPlan {
+    static func make(_ expr: Expr, start: Int64, end: Int64, step: Int64, options: EngineOptions, rollups: RollupCatalog = RollupCatalog()) -> QueryPlan {
         var p = Planner(options: options, queryStart: start, queryEnd: end)
+        p.rollups = rollups
         p.walk(expr, lo: start, hi: end, step: step, depth: 1)
         return p.plan
     }
@@ -186,6 +192,7 @@ struct Planner {
             out += "  #\(i + 1) {\(f.matchers.map(\.description).joined(separator: ", "))} [\(f.mint), \(f.maxt)]"
             out += f.uses > 1 ? " shared by \(f.uses) selectors\n" : "\n"
         }
+        out += describeRollupFetches(plan)
         out += "evaluation:\n"
         out += plan.lines.joined(separator: "\n")
         return out + "\n"
