@@ -7,7 +7,8 @@ import Glibc
 /// `/api/v1/admin/tsdb/*`.
 extension TidemarkAPI {
     /// `POST /api/v1/admin/tsdb/snapshot`: a copy of the data directory under
-    /// `snapshots/<name>`: every block hard-linked (blocks are immutable), and, unless
+    /// `snapshots/<name>`: every block (raw and rollup) hard-linked (blocks are
+    /// immutable), the pending deletions copied, and, unless
     /// `skip_head=true`, the WAL copied (a snapshot opened as a data directory replays it;
     /// a record being written during the copy is a torn tail that replay truncates).
     /// Answers `{"name": "<name>"}`.
@@ -25,6 +26,9 @@ extension TidemarkAPI {
                 for block in db.blocks {
                     try Self.linkTree(block.directory, dir + "/" + (block.directory as NSString).lastPathComponent)
                 }
+                // Deletions not yet compacted away apply to the linked blocks too.
+                let tombstones = db.directory + "/tombstones.json"
+                if fm.fileExists(atPath: tombstones) { try fm.copyItem(atPath: tombstones, toPath: dir + "/tombstones.json") }
                 if !skipHead {
                     try fm.createDirectory(atPath: dir + "/wal", withIntermediateDirectories: true)
                     for seg in try fm.contentsOfDirectory(atPath: db.directory + "/wal") {
@@ -54,9 +58,28 @@ extension TidemarkAPI {
         }
     }
 
-    /// `POST|PUT /api/v1/admin/tsdb/delete_series` and `clean_tombstones`: Tidemark's
-    /// storage has no tombstones yet, so these answer 501 rather than pretend.
-    public func deletionUnsupported(_ r: APIRequest) async -> APIResponse {
-        .error(APIError(.unavailable, "series deletion is not supported yet: Tidemark's storage has no tombstones")).with(status: 501)
+    /// `POST|PUT /api/v1/admin/tsdb/delete_series`: deletes the samples in [`start`,
+    /// `end`] (default: all time) of the series matching any `match[]`, through the
+    /// storage's tombstones: queries stop seeing them at once. Answers 204.
+    public func deleteSeries(_ r: APIRequest) async -> APIResponse {
+        await offload { [self] in
+            respond { () throws(APIError) -> APIResponse in
+                let sets = try r.matcherSets(required: true)
+                let (start, end) = try r.timeRange()
+                do {
+                    for m in sets { try db.deleteSeries(m, mint: start, maxt: end) }
+                } catch { throw APIError(.internal, "\(error)") }
+                return APIResponse(status: 204, contentType: "application/json", body: [])
+            }
+        }
+    }
+
+    /// `POST|PUT /api/v1/admin/tsdb/clean_tombstones`: rewrites the blocks that still
+    /// hold deleted samples. Answers 204.
+    public func cleanTombstones(_ r: APIRequest) async -> APIResponse {
+        await offload { [db] in
+            do { try db.cleanTombstones() } catch { return .error(APIError(.internal, "\(error)")) }
+            return APIResponse(status: 204, contentType: "application/json", body: [])
+        }
     }
 }

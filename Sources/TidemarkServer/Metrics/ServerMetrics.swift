@@ -31,6 +31,12 @@ public final class ServerMetrics: Sendable {
     let walBytes: CoreMetrics.Gauge
     let blocks: CoreMetrics.Gauge
     let headCommits: CoreMetrics.Gauge
+    /// Compaction since the database was opened (merges, blocks they replaced, retention
+    /// drops, failed passes), read from the database's counters.
+    let compactionMerges: CoreMetrics.Gauge
+    let compactionBlocksReplaced: CoreMetrics.Gauge
+    let retentionDrops: CoreMetrics.Gauge
+    let compactionFailures: CoreMetrics.Gauge
 
     public init() {
         var f = PrometheusMetricsFactory(registry: registry)
@@ -54,6 +60,10 @@ public final class ServerMetrics: Sendable {
         walBytes = Gauge(label: "tidemark_wal_size_bytes", factory: f)
         blocks = Gauge(label: "tidemark_blocks_loaded", factory: f)
         headCommits = Gauge(label: "tidemark_head_commits", factory: f)
+        compactionMerges = Gauge(label: "tidemark_compaction_merges", factory: f)
+        compactionBlocksReplaced = Gauge(label: "tidemark_compaction_blocks_replaced", factory: f)
+        retentionDrops = Gauge(label: "tidemark_retention_dropped_blocks", factory: f)
+        compactionFailures = Gauge(label: "tidemark_compaction_failures", factory: f)
     }
 
     /// The exposition text, after reading the database's current figures.
@@ -63,6 +73,11 @@ public final class ServerMetrics: Sendable {
         walBytes.record(db.walSize)
         blocks.record(db.blocks.count)
         headCommits.record(db.headStats.commits)
+        let c = db.compactionStats
+        compactionMerges.record(c.merges)
+        compactionBlocksReplaced.record(c.blocksReplaced)
+        retentionDrops.record(c.retentionDrops)
+        compactionFailures.record(c.failures)
         return registry.emitToString()
     }
 }

@@ -53,8 +53,8 @@ enum Routes {
         on(router, "/api/v1/import/prometheus", [.post, .put], api, formBody: false) { await $0.importPrometheus($1) }
         getPost(router, "/api/v1/export", api) { await $0.export($1) }
         on(router, "/api/v1/admin/tsdb/snapshot", [.post, .put], api) { await $0.snapshot($1) }
-        on(router, "/api/v1/admin/tsdb/delete_series", [.post, .put], api) { await $0.deletionUnsupported($1) }
-        on(router, "/api/v1/admin/tsdb/clean_tombstones", [.post, .put], api) { await $0.deletionUnsupported($1) }
+        on(router, "/api/v1/admin/tsdb/delete_series", [.post, .put], api) { await $0.deleteSeries($1) }
+        on(router, "/api/v1/admin/tsdb/clean_tombstones", [.post, .put], api) { await $0.cleanTombstones($1) }
         on(router, "/metrics", [.get], api) { await $0.selfMetrics($1) }
         on(router, "/-/healthy", [.get, .head], api) { await $0.healthy($1) }
         on(router, "/-/ready", [.get, .head], api) { await $0.ready($1) }

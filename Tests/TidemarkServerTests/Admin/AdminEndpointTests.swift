@@ -30,11 +30,19 @@ import TidemarkStorage
         #expect(src != nil && src == dst)
     }
 
-    @Test func deletionSaysItIsUnsupported() async throws {
-        let f = try APIFixture("delete")
+    @Test func deleteSeriesHidesSamplesAndCleanTombstonesRewritesBlocks() async throws {
+        let f = try APIFixture("delete", samples: APIFixture.standardSamples())
         defer { f.close() }
-        let r = await f.api.deletionUnsupported(form(("match[]", "up")))
-        #expect(r.status == 501)
-        #expect(r.text.contains("no tombstones"))
+        _ = try f.db.compactHead(force: true)
+        #expect(await f.api.deleteSeries(form()).status == 400)
+        let r = await f.api.deleteSeries(form(("match[]", "up{job=\"api\"}"), ("start", "1700000000"), ("end", "1700000240")))
+        #expect(r.status == 204)
+        // Samples after the deleted range remain: the first api sample left is at 1700000300.
+        let q = await f.api.query(form(("query", "count_over_time(up{job=\"api\"}[1h])"), ("time", "1700000600")))
+        #expect(q.text.contains(#""value":[1700000600,"5"]"#), "\(q.text)")
+        #expect(await f.api.cleanTombstones(form()).status == 204)
+        let again = await f.api.query(form(("query", "count_over_time(up[1h])"), ("time", "1700000600")))
+        #expect(again.text.contains(#"{"metric":{"instance":"c:1","job":"db"},"value":[1700000600,"10"]}"#), "\(again.text)")
+        #expect(again.text.contains(#"{"metric":{"instance":"a:1","job":"api"},"value":[1700000600,"5"]}"#))
     }
 }
