@@ -86,7 +86,9 @@ extension DB {
         }
         var out: [(Labels, [RollupWindow])] = []
         for (labels, chunks) in bySeries {
-            var it = Series(labels: labels, chunks: chunks, minTime: lo, maxTime: hi).makeIterator()
+            // Deleted samples (pending tombstones) stay out of rollups as out of queries.
+            var it = Series(labels: labels, chunks: chunks, minTime: lo, maxTime: hi,
+                            deleted: tombstones.intervals(for: labels)).makeIterator()
             var acc = RollupAccumulator(window: window)
             while it.next() {
                 if it.value.bitPattern == staleMarkerBits { continue }

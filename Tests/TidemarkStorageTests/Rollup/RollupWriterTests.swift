@@ -71,6 +71,23 @@ import Testing
         try db2.close()
     }
 
+    @Test func rollupsWrittenAfterADeletionLeaveTheDeletedSamplesOut() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try makeDB(path, only5m: true)
+        try fill(db)
+        // Delete the gauge's first hour: its 5m windows there must not count those samples.
+        try db.deleteSeries([.equal("__name__", "g")], mint: 0, maxt: 3_600_000)
+        try db.writeRollups(now: 14 * 3_600_000)
+        let rq = try #require(db.querier() as? any RollupQuerier)
+        let g = try rq.selectRollups([.equal("__name__", "g")], window: 300_000, mint: 300_000, maxt: 2 * 3_600_000)
+        #expect(g.count == 1)
+        #expect(g[0].windows.allSatisfy { $0.end > 3_600_000 }, "no window inside the deleted hour")
+        let c = try rq.selectRollups([.equal("__name__", "c_total")], window: 300_000, mint: 300_000, maxt: 3_600_000)
+        #expect(c[0].windows.count == 12, "other series keep every window")
+        try db.close()
+    }
+
     @Test func respectsMinimumAgeAndTheHead() throws {
         let path = tempPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
