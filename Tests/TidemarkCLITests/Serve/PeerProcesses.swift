@@ -10,11 +10,11 @@ import Glibc
 enum Peers {
     /// A Debian program the test needs (`prometheus`, `promtool`); a missing one fails
     /// the test loudly (CI installs them through `.ci/run`).
-    static func program(_ name: String) throws -> String {
+    static func program(_ name: String, package: String = "prometheus") throws -> String {
         for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
             return dir + "/" + name
         }
-        throw HarnessError("\(name) is not installed: `apt-get install prometheus` (.ci/run does) — this test needs the real program")
+        throw HarnessError("\(name) is not installed: `apt-get install \(package)` (.ci/run does) — this test needs the real program")
     }
 
     /// A loopback TCP port that was free a moment ago (bound to port 0, then closed).
