@@ -95,6 +95,10 @@ struct CompareRun {
             bases.append(("victoriametrics", vm.baseURL))
         }
 
+        // Evaluated half an interval before the last sample, so no sample sits exactly on a
+        // window's left edge: Prometheus 2 (Debian's) closes range windows on the left,
+        // Prometheus 3 and Tidemark leave them open, and the answers would differ there.
+        let time = workload.lastTime - 5_000
         var rows: [Comparison.Query] = []
         var mismatches: [String] = []
         for (i, q) in queries.enumerated() {
@@ -105,7 +109,7 @@ struct CompareRun {
                 for k in 0..<repeatCount {
                     Terminal.progress("compare: query \(i + 1)/\(queries.count) \(q.name) on \(name): run \(k + 1)/\(repeatCount)")
                     let t0 = ContinuousClock.now
-                    let r = try PromQLHTTPClient.query(base, q, time: workload.lastTime)
+                    let r = try PromQLHTTPClient.query(base, q, time: time)
                     times.append(BenchCommand.seconds(ContinuousClock.now - t0) * 1000)
                     guard r.status == 200 else {
                         throw CLIError("\(name) answered HTTP \(r.status) to \(q.name): \(String(decoding: r.body.prefix(500), as: UTF8.self))")
@@ -155,7 +159,7 @@ struct CompareRun {
         let order = texts.indices.sorted { texts[$0].lexicographicallyPrecedes(texts[$1]) }
         let om = dir + "/samples.om", prom = dir + "/samples.prom"
         for (path, format) in [(om, ExpositionFormat.openMetrics), (prom, .prometheusText)] {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             defer { try? h.close() }
             var writer = ExpositionWriter(format: format, reserveCapacity: 1 << 20)

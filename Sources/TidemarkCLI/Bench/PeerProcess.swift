@@ -20,7 +20,7 @@ final class PeerProcess {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         p.standardOutput = h
         p.standardError = h
