@@ -46,13 +46,16 @@ final class PeerProcess {
     }
 
     /// SIGTERM, then SIGKILL after 10 s.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
+    func stop() { Self.stop(process) }
+
+    /// SIGTERM to `p`, then SIGKILL if it has not exited within 10 s.
+    static func stop(_ p: Process) {
+        guard p.isRunning else { return }
+        p.terminate()
         let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        while p.isRunning && Date() < deadline { usleep(50_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
     }
 
     deinit { stop() }
@@ -100,6 +103,14 @@ final class PeerProcess {
 
     /// Runs a program to completion; an exit status other than 0 is an error with its output.
     static func run(_ path: String, _ args: [String]) throws {
+        let (status, output) = try output(path, args)
+        guard status == 0 else {
+            throw CLIError("\(path) \(args.joined(separator: " ")) failed (status \(status)):\n\(output.suffix(4000))")
+        }
+    }
+
+    /// Runs a program to completion; its exit status and output (stdout and stderr).
+    static func output(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -110,9 +121,7 @@ final class PeerProcess {
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw CLIError("\(path) \(args.joined(separator: " ")) failed (status \(p.terminationStatus)):\n\(String(decoding: data.suffix(4000), as: UTF8.self))")
-        }
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// Bytes of the regular files under `path` (what `du` counts, at file size).
