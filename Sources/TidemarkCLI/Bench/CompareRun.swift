@@ -90,8 +90,8 @@ struct CompareRun {
             let f = try PromQLHTTPClient.get(vm.baseURL + "/internal/force_flush")
             guard f.status / 100 == 2 else { throw CLIError("victoria-metrics force_flush: HTTP \(f.status)") }
             let seconds = BenchCommand.seconds(ContinuousClock.now - t0)
-            let bytes = PeerProcess.diskBytes(dir + "/data") + PeerProcess.diskBytes(dir + "/indexdb")
-            systems.append(.init(name: "victoriametrics", ingestSeconds: seconds, diskBytes: bytes, bytesPerSample: Double(bytes) / Double(max(1, samples))))
+            // Bytes are counted once it has stopped (see below).
+            systems.append(.init(name: "victoriametrics", ingestSeconds: seconds, diskBytes: 0, bytesPerSample: 0))
             bases.append(("victoriametrics", vm.baseURL))
         }
 
@@ -137,6 +137,14 @@ struct CompareRun {
         }
         Terminal.progress("compare: stopping the servers …")
         for p in running { p.stop() }
+        // VictoriaMetrics keeps recent parts in memory even after force_flush; its
+        // graceful stop writes them, so its disk is counted now.
+        if let i = systems.firstIndex(where: { $0.name == "victoriametrics" }) {
+            let dir = work + "/victoriametrics"
+            let bytes = PeerProcess.diskBytes(dir + "/data") + PeerProcess.diskBytes(dir + "/indexdb")
+            systems[i].diskBytes = bytes
+            systems[i].bytesPerSample = Double(bytes) / Double(max(1, samples))
+        }
         let tm = systems[0]
         var ingestRatio: [String: Double] = [:], bytesRatio: [String: Double] = [:]
         for s in systems.dropFirst() {
