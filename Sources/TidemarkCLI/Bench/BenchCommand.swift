@@ -29,6 +29,15 @@ struct BenchCommand: ParsableCommand {
               tidemark bench --workload cpu-only --hosts 100 --hours 12 --json cpu.json
               tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
               tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
+              tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics --json cmp.json
+
+            --compare writes the samples once as OpenMetrics (loaded with 'promtool tsdb
+            create-blocks-from openmetrics' and served by 'prometheus') and Prometheus text
+            (imported into 'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
+            all on 127.0.0.1, runs the query set against the three over HTTP and reports p50
+            per system, ratios Tidemark/peer, bytes per sample and ingest time, and whether
+            the answers agree (Prometheus must; MetricsQL differs by design in places).
+            Needs the Debian packages prometheus and victoria-metrics.
             """)
 
     @Option(help: "cpu-only, node or high-cardinality.")
@@ -58,12 +67,24 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
 
+    @Option(help: "Peers to compare with over HTTP on 127.0.0.1: prometheus, victoriametrics or both (comma-separated).")
+    var compare: String?
+
+    var comparePeers: [String] {
+        (compare ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+    }
+
     func validate() throws {
         guard ["cpu-only", "node", "high-cardinality"].contains(workload) else {
             throw ValidationError("--workload: expected cpu-only, node or high-cardinality; got '\(workload)'")
         }
         guard hosts > 0, series > 0, hours > 0, batch > 0, self.repeat > 0 else {
             throw ValidationError("--hosts, --series, --hours, --batch and --repeat must be positive")
+        }
+        if compare != nil {
+            guard !comparePeers.isEmpty, comparePeers.allSatisfy({ CompareRun.known.contains($0) }) else {
+                throw ValidationError("--compare: expected prometheus, victoriametrics or both, comma-separated; got '\(compare!)'")
+            }
         }
     }
 
@@ -131,18 +152,29 @@ struct BenchCommand: ParsableCommand {
                 runs: times.count, resultSeries: seriesCount,
                 p50Ms: BenchReport.percentile(times, 50), p90Ms: BenchReport.percentile(times, 90), p99Ms: BenchReport.percentile(times, 99)))
         }
+        var comparison: Comparison?
+        if compare != nil {
+            try db.close()
+            comparison = try CompareRun(
+                peers: comparePeers, workload: w, queries: set, repeatCount: self.repeat, tidemarkData: directory,
+                tidemarkBlockBytes: blockBytes, tidemarkIngestSeconds: ingest.seconds + compactSeconds).run()
+        }
         Terminal.endProgress()
 
         var parameters = ["hours": "\(hours)", "seed": "\(seed)", "batch": "\(batch)", "repeat": "\(self.repeat)"]
         if workload == "high-cardinality" { parameters["series"] = "\(series)" } else { parameters["hosts"] = "\(hosts)" }
         let report = BenchReport(
             tidemarkVersion: "main", workload: w.name, parameters: parameters, machine: Self.machine(),
-            ingest: ingest, storage: storage, peakRSSBytes: Self.peakRSS(), queries: queries)
+            ingest: ingest, storage: storage, peakRSSBytes: Self.peakRSS(), queries: queries, comparison: comparison)
         print(report.text, terminator: "")
+        if let comparison { print(comparison.text, terminator: "") }
         if let json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+        if let bad = comparison?.prometheusMismatches, !bad.isEmpty {
+            throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
         }
     }
 

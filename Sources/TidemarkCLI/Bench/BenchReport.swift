@@ -41,6 +41,8 @@ struct BenchReport: Codable {
     var storage: Storage
     var peakRSSBytes: Int
     var queries: [Query]
+    /// With `--compare`: the same queries against Tidemark and its peers over HTTP.
+    var comparison: Comparison?
 
     /// The report as the terminal table.
     var text: String {

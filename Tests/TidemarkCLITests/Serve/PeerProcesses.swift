@@ -1,4 +1,5 @@
 import Foundation
+@testable import TidemarkCLI
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -10,29 +11,15 @@ import Glibc
 enum Peers {
     /// A Debian program the test needs (`prometheus`, `promtool`); a missing one fails
     /// the test loudly (CI installs them through `.ci/run`).
-    static func program(_ name: String) throws -> String {
+    static func program(_ name: String, package: String = "prometheus") throws -> String {
         for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
             return dir + "/" + name
         }
-        throw HarnessError("\(name) is not installed: `apt-get install prometheus` (.ci/run does) — this test needs the real program")
+        throw HarnessError("\(name) is not installed: `apt-get install \(package)` (.ci/run does) — this test needs the real program")
     }
 
     /// A loopback TCP port that was free a moment ago (bound to port 0, then closed).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket: errno \(errno)") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw HarnessError("bind/getsockname: errno \(errno)") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    static func freePort() throws -> Int { try PeerProcess.freePort() }
 
     /// Starts a program with its output in `log`.
     static func start(_ path: String, _ args: [String], log: String) throws -> Process {
@@ -49,14 +36,7 @@ enum Peers {
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within 10 s.
-    static func stop(_ p: Process) {
-        guard p.isRunning else { return }
-        p.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while p.isRunning && Date() < deadline { usleep(50_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-    }
+    static func stop(_ p: Process) { PeerProcess.stop(p) }
 
     /// GET (or POST `body` to) `url`; status and body (status 0 when the connection failed).
     static func get(_ url: String, post body: Data? = nil) async -> (status: Int, body: Data) {
@@ -72,16 +52,6 @@ enum Peers {
 
     /// Runs a program to completion; exit status and output.
     static func run(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try PeerProcess.output(path, args)
     }
 }

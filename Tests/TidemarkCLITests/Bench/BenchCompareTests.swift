@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// `tidemark bench --compare` against the real Prometheus and VictoriaMetrics (Debian
+/// packages `prometheus` and `victoria-metrics`, installed by .ci/run): a missing one
+/// fails this test loudly.
+@Suite("tidemark bench --compare")
+struct BenchCompareTests {
+    @Test(.timeLimit(.minutes(2)))
+    func comparesTidemarkWithPrometheusAndVictoriaMetrics() throws {
+        for (program, package) in [("prometheus", "prometheus"), ("promtool", "prometheus"), ("victoria-metrics", "victoria-metrics")] {
+            _ = try Peers.program(program, package: package)
+        }
+        let (run, json) = try BenchCommandTests.report([
+            "--workload", "cpu-only", "--hosts", "2", "--hours", "0.5", "--repeat", "2", "--compare", "prometheus,victoriametrics",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let comparison = try #require(json["comparison"] as? [String: Any], "no comparison in the report")
+        let systems = try #require(comparison["systems"] as? [[String: Any]])
+        #expect(systems.map { $0["name"] as? String ?? "" } == ["tidemark", "prometheus", "victoriametrics"])
+        for s in systems {
+            #expect((s["bytesPerSample"] as? Double ?? 0) > 0, "\(s)")
+            #expect((s["ingestSeconds"] as? Double ?? 0) > 0, "\(s)")
+        }
+        let queries = try #require(comparison["queries"] as? [[String: Any]])
+        #expect(queries.count == 8)
+        for q in queries {
+            let name = q["name"] as? String ?? "?"
+            let agreement = q["agreement"] as? [String: String] ?? [:]
+            #expect(agreement["prometheus"] == "agrees", "\(name): \(agreement["prometheus"] ?? "missing")")
+            #expect(agreement["victoriametrics"] != nil, "\(name)")
+            let ratios = q["ratioP50"] as? [String: Double] ?? [:]
+            #expect(Set(ratios.keys) == ["prometheus", "victoriametrics"], "\(name)")
+            #expect(ratios.values.allSatisfy { $0 > 0 && $0.isFinite }, "\(name): \(ratios)")
+            let p50 = q["p50Ms"] as? [String: Double] ?? [:]
+            #expect(p50.count == 3 && p50.values.allSatisfy { $0 > 0 }, "\(name): \(p50)")
+        }
+        for key in ["ratioBytesPerSample", "ratioIngestSeconds"] {
+            let r = comparison[key] as? [String: Double] ?? [:]
+            #expect(r.count == 2 && r.values.allSatisfy { $0 > 0 && $0.isFinite }, "\(key): \(r)")
+        }
+        #expect(run.stdout.contains("COMPARISON"))
+    }
+
+    @Test func unknownPeerIsAUsageError() throws {
+        let run = try tidemark(["bench", "--compare", "influxdb"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--compare"))
+    }
+}
