@@ -39,21 +39,8 @@ func isMetricDescriptor(_ name: String) -> Bool {
     name == metricNameLabel || name == "__type__" || name == "__unit__"
 }
 
-/// Matching key of a label set: the `on` labels, or all but the `ignoring` ones and `__name__`.
-func matchSignature(_ l: Labels, on: Bool, names: Set<String>) -> String {
-    var s = ""
-    for lab in l {
-        let keep = on ? names.contains(lab.name) : !(names.contains(lab.name) || lab.name == metricNameLabel)
-        if keep {
-            s += lab.name
-            s.unicodeScalars.append("\u{FF}")
-            s += lab.value
-            s.unicodeScalars.append("\u{FE}")
-        }
-    }
-    return s
-}
-
+/// Matching key of a label set: the `on` labels, or all but the `ignoring` ones and
+/// `__name__`. Compared and hashed by bytes (see `Label`).
 func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
     Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || $0.name == metricNameLabel) })
 }
@@ -121,11 +108,11 @@ extension Evaluator {
 
     func setOperation(_ op: BinaryOperator, _ l: EvalMatrix, _ r: EvalMatrix, _ matching: VectorMatching) throws -> EvalMatrix {
         let names = Set(matching.labels)
-        let lsig = l.map { matchSignature($0.labels, on: matching.on, names: names) }
-        let rsig = r.map { matchSignature($0.labels, on: matching.on, names: names) }
+        let lsig = l.map { matchLabels($0.labels, on: matching.on, names: names) }
+        let rsig = r.map { matchLabels($0.labels, on: matching.on, names: names) }
         // Steps at which each signature is present on the other side.
-        func presence(_ m: EvalMatrix, _ sigs: [String]) -> [String: [Bool]] {
-            var out: [String: [Bool]] = [:]
+        func presence(_ m: EvalMatrix, _ sigs: [Labels]) -> [Labels: [Bool]] {
+            var out: [Labels: [Bool]] = [:]
             for (k, s) in m.enumerated() {
                 var bits = out[sigs[k]] ?? [Bool](repeating: false, count: numSteps)
                 for p in s.points { bits[stepIndex(p.t)] = true }
@@ -169,9 +156,9 @@ extension Evaluator {
         let lhs = swapped ? rhsIn : lhsIn
         let rhs = swapped ? lhsIn : rhsIn
         // Match signatures as small integers, so the per-step work indexes arrays.
-        var sigIds: [String: Int] = [:]
+        var sigIds: [Labels: Int] = [:]
         func sigId(_ l: Labels) -> Int {
-            let s = matchSignature(l, on: matching.on, names: names)
+            let s = matchLabels(l, on: matching.on, names: names)
             if let id = sigIds[s] { return id }
             sigIds[s] = sigIds.count
             return sigIds.count - 1

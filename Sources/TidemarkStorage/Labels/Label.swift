@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One label: a name and a value. `__name__` holds the metric name.
 public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var name: String
@@ -13,6 +19,42 @@ public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)=\"\(value)\"" }
+
+    // Labels compare and hash by their UTF-8 bytes, as Prometheus compares Go strings:
+    // "é" precomposed and decomposed are different label values. (Swift's String `==`
+    // and `hash(into:)` use canonical equivalence, and hashing normalizes first, which
+    // was a fifth of the time of label-heavy queries.)
+    public static func == (a: Label, b: Label) -> Bool {
+        Label.bytesEqual(a.name, b.name) && Label.bytesEqual(a.value, b.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        Label.hashBytes(name, into: &hasher)
+        Label.hashBytes(value, into: &hasher)
+    }
+
+    @inline(__always)
+    static func bytesEqual(_ a: String, _ b: String) -> Bool {
+        let n = a.utf8.count
+        guard n == b.utf8.count else { return false }
+        guard n > 0 else { return true }
+        // Native strings expose their bytes: one memcmp instead of a generic walk.
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) == 0 }
+        }
+        if let fast, let equal = fast { return equal }
+        return a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// The string's length, then its bytes (the length keeps ("ab","c") and ("a","bc") apart).
+    @inline(__always)
+    static func hashBytes(_ s: String, into hasher: inout Hasher) {
+        hasher.combine(s.utf8.count)
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) {
+            return done
+        }
+        for b in s.utf8 { hasher.combine(b) }
+    }
 }
 
 /// The name of the label that holds the metric name.

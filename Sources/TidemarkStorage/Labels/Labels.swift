@@ -53,6 +53,14 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
         Labels(sorted: labels.filter { !names.contains($0.name) })
     }
 
+    // Equality and hashing by the labels' UTF-8 bytes (see `Label`).
+    public static func == (a: Labels, b: Labels) -> Bool { a.labels == b.labels }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(labels.count)
+        for l in labels { l.hash(into: &hasher) }
+    }
+
     public static func < (a: Labels, b: Labels) -> Bool {
         for (x, y) in zip(a.labels, b.labels) where x != y { return x < y }
         return a.labels.count < b.labels.count
