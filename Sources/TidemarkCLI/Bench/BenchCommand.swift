@@ -117,7 +117,7 @@ struct BenchCommand: ParsableCommand {
         let compactStart = ContinuousClock.now
         try db.compactHead(force: true)
         try db.compactBlocks()
-        let compactSeconds = Self.seconds(ContinuousClock.now - compactStart)
+        let compactSeconds = (ContinuousClock.now - compactStart).inSeconds
         let blockBytes = db.blocks.reduce(0) { $0 + $1.sizeOnDisk }
         let storage = BenchReport.Storage(
             blockBytes: blockBytes, blocks: db.blocks.count,
@@ -139,7 +139,7 @@ struct BenchCommand: ParsableCommand {
                 let result = q.range == 0
                     ? try engine.instantQuery(expr, at: w.lastTime)
                     : try engine.rangeQuery(expr, start: w.lastTime - q.range, end: w.lastTime, step: q.step)
-                times.append(Self.seconds(ContinuousClock.now - t0) * 1000)
+                times.append((ContinuousClock.now - t0).inSeconds * 1000)
                 switch result.value {
                 case .vector(let v): seriesCount = v.count
                 case .matrix(let m): seriesCount = m.count
@@ -205,17 +205,13 @@ struct BenchCommand: ParsableCommand {
             let now = ContinuousClock.now
             if now - lastReport > .milliseconds(500) {
                 lastReport = now
-                let rate = Double(done) / max(seconds(now - started), 1e-9)
+                let rate = Double(done) / max((now - started).inSeconds, 1e-9)
                 Terminal.progress("ingest: \(done)/\(total) samples (\(Terminal.fmt(100 * Double(done) / Double(total), decimals: 1)) %), \(Terminal.fmt(rate / 1e6)) M samples/s")
             }
         }
-        let elapsed = seconds(ContinuousClock.now - started)
+        let elapsed = (ContinuousClock.now - started).inSeconds
         return .init(samples: done, series: labels.count, seconds: elapsed, samplesPerSecond: Double(done) / max(elapsed, 1e-9),
                      cpuSeconds: cpuSeconds() - cpu0, batchSize: batch)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     static func cpuSeconds() -> Double {

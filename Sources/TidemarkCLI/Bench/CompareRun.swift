@@ -55,7 +55,7 @@ struct CompareRun {
             let dir = work + "/prometheus"
             let t0 = ContinuousClock.now
             try PeerProcess.run(programs["promtool"]!, ["tsdb", "create-blocks-from", "openmetrics", openMetrics, dir])
-            let seconds = BenchCommand.seconds(ContinuousClock.now - t0)
+            let seconds = (ContinuousClock.now - t0).inSeconds
             let bytes = PeerProcess.diskBytes(dir)
             let config = work + "/prometheus.yml"
             try "global:\n  scrape_interval: 1m\nscrape_configs: []\n".write(toFile: config, atomically: true, encoding: .utf8)
@@ -89,7 +89,7 @@ struct CompareRun {
             guard r.status / 100 == 2 else { throw CLIError("victoria-metrics import: HTTP \(r.status): \(String(decoding: r.body.prefix(500), as: UTF8.self))") }
             let f = try PromQLHTTPClient.get(vm.baseURL + "/internal/force_flush")
             guard f.status / 100 == 2 else { throw CLIError("victoria-metrics force_flush: HTTP \(f.status)") }
-            let seconds = BenchCommand.seconds(ContinuousClock.now - t0)
+            let seconds = (ContinuousClock.now - t0).inSeconds
             // Bytes are counted once it has stopped (see below).
             systems.append(.init(name: "victoriametrics", ingestSeconds: seconds, diskBytes: 0, bytesPerSample: 0))
             bases.append(("victoriametrics", vm.baseURL))
@@ -110,7 +110,7 @@ struct CompareRun {
                     Terminal.progress("compare: query \(i + 1)/\(queries.count) \(q.name) on \(name): run \(k + 1)/\(repeatCount)")
                     let t0 = ContinuousClock.now
                     let r = try PromQLHTTPClient.query(base, q, time: time)
-                    times.append(BenchCommand.seconds(ContinuousClock.now - t0) * 1000)
+                    times.append((ContinuousClock.now - t0).inSeconds * 1000)
                     guard r.status == 200 else {
                         throw CLIError("\(name) answered HTTP \(r.status) to \(q.name): \(String(decoding: r.body.prefix(500), as: UTF8.self))")
                     }

@@ -42,8 +42,7 @@ struct CompactCommand: ParsableCommand {
             print("rollup \(r.resolution) → \(r.ulid) [\(InspectReport.time(r.minTime)), \(InspectReport.time(r.maxTime))) \(r.stats.numSeries) series")
         }
         for d in report.dropped { print("retention: \(d)") }
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).inSeconds
         if headBlocks.isEmpty && report.isEmpty {
             print("nothing to do: \(db.blocks.count) block(s), retention \(Self.describe(db.options.retention["raw"]))")
         } else {

@@ -94,8 +94,7 @@ extension DB {
     public func applyRetention() -> [RetentionDrop] {
         compactionLock.withLock {
             let current = blocks
-            let newest = max(head.maxTime == .min ? .min : head.maxTime, current.map { $0.meta.maxTime - 1 }.max() ?? .min)
-            guard newest != .min else { return [] }
+            guard let newest = newestSampleTime(current) else { return [] }
             let drops = RetentionPlanner(policies: options.retention)
                 .drops(current.map { ($0.meta, $0.sizeOnDisk) }, newestTime: newest)
             guard !drops.isEmpty else { return [] }
@@ -108,6 +107,13 @@ extension DB {
             }
             return drops
         }
+    }
+
+    /// The newest sample time the head and `blocks` can hold (a block's `maxTime` is
+    /// exclusive); nil when both are empty. Retention and deletions measure from it.
+    func newestSampleTime(_ blocks: [BlockReader]) -> Int64? {
+        let newest = max(head.maxTime, blocks.map { $0.meta.maxTime - 1 }.max() ?? .min)
+        return newest == .min ? nil : newest
     }
 
     /// Swaps `old` blocks for `new` in the open set; the old ones' files go when their

@@ -8,8 +8,7 @@ extension DB {
     @discardableResult
     public func deleteSeries(_ matchers: [LabelMatcher], mint: Int64 = .min, maxt: Int64 = .max) throws(StorageError) -> Deletion? {
         guard !matchers.isEmpty else { throw .invalidMatcher("delete_series needs at least one matcher") }
-        let newest = max(head.maxTime == .min ? .min : head.maxTime, blocks.map { $0.meta.maxTime - 1 }.max() ?? .min)
-        guard newest != .min else { return nil }
+        guard let newest = newestSampleTime(blocks) else { return nil }
         let upper = min(maxt, newest)
         guard mint <= upper else { return nil }
         let d = Deletion(matchers: matchers, mint: mint, maxt: upper)
