@@ -17,7 +17,9 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Starts `arguments` (the first is the executable) with `environment` added.
     init(_ arguments: [String], environment: [String: String]) throws {
         process.executableURL = URL(fileURLWithPath: Self.scriptPath)
-        let command = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // `exec`: the shell that `script` starts (dash when SHELL is unset, as in CI) must not
+        // stay between; Ctrl-C would kill it and `script -e` would report its 130.
+        let command = "exec " + arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // -q: no banner; -e: exit with the child's status; -c: the command; /dev/null: no typescript file.
         process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
         var env = ProcessInfo.processInfo.environment
