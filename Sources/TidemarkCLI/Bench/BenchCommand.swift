@@ -61,6 +61,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Times each query runs.")
     var `repeat`: Int = 10
 
+    @Option(help: "Run only these queries of the set (comma-separated names, e.g. lastpoint,high-cpu-all).")
+    var queries: String?
+
     @Option(help: "Data directory (default: a new temporary directory, removed at the end).")
     var data: String?
 
@@ -102,6 +105,7 @@ struct BenchCommand: ParsableCommand {
         default:
             w = CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start)
         }
+        let set = try BenchQuery.set(for: w, hosts: hosts).selected(self.queries)
         let directory = try data ?? Self.temporaryDirectory()
         defer { if data == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var options = DBOptions()
@@ -125,21 +129,23 @@ struct BenchCommand: ParsableCommand {
 
         let engine = Engine(storage: db, options: EngineOptions())
         var queries: [BenchReport.Query] = []
-        let set = BenchQuery.set(for: w, hosts: hosts)
         for (i, q) in set.enumerated() {
             let expr: Expr
             do { expr = try PromQL.parse(q.promql) } catch {
                 throw CLIError("bench query \(q.name) does not parse: \(error)")
             }
             var times: [Double] = []
+            var cpuTimes: [Double] = []
             var seriesCount = 0
             for k in 0..<self.repeat {
                 Terminal.progress("query \(i + 1)/\(set.count) \(q.name): run \(k + 1)/\(self.repeat)")
                 let t0 = ContinuousClock.now
+                let cpu0 = Self.cpuSeconds()
                 let result = q.range == 0
                     ? try engine.instantQuery(expr, at: w.lastTime)
                     : try engine.rangeQuery(expr, start: w.lastTime - q.range, end: w.lastTime, step: q.step)
                 times.append((ContinuousClock.now - t0).inSeconds * 1000)
+                cpuTimes.append((Self.cpuSeconds() - cpu0) * 1000)
                 switch result.value {
                 case .vector(let v): seriesCount = v.count
                 case .matrix(let m): seriesCount = m.count
@@ -147,10 +153,12 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             times.sort()
+            cpuTimes.sort()
             queries.append(.init(
                 name: q.name, promql: q.promql, kind: q.range == 0 ? "instant" : "range \(q.range / 60_000)m/\(q.step / 1000)s",
                 runs: times.count, resultSeries: seriesCount,
-                p50Ms: BenchReport.percentile(times, 50), p90Ms: BenchReport.percentile(times, 90), p99Ms: BenchReport.percentile(times, 99)))
+                p50Ms: BenchReport.percentile(times, 50), p90Ms: BenchReport.percentile(times, 90), p99Ms: BenchReport.percentile(times, 99),
+                cpuP50Ms: BenchReport.percentile(cpuTimes, 50)))
         }
         var comparison: Comparison?
         if compare != nil {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import TidemarkWorkloads
 
 /// One query of a bench run: PromQL text and how it is evaluated, relative to the end of
@@ -60,5 +61,18 @@ struct BenchQuery: Sendable {
                 BenchQuery(name: "count-series", promql: "count(hc_requests_total)", range: 0, step: 0),
             ]
         }
+    }
+}
+
+extension [BenchQuery] {
+    /// The queries named in `names` (comma-separated), in set order; all when nil.
+    func selected(_ names: String?) throws -> [BenchQuery] {
+        guard let names else { return self }
+        let wanted = Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let unknown = wanted.subtracting(map(\.name))
+        guard unknown.isEmpty else {
+            throw ValidationError("--queries: no query named \(unknown.sorted().joined(separator: ", ")) in this workload's set (\(map(\.name).joined(separator: ", ")))")
+        }
+        return filter { wanted.contains($0.name) }
     }
 }

@@ -32,6 +32,9 @@ struct BenchReport: Codable {
         var p50Ms: Double
         var p90Ms: Double
         var p99Ms: Double
+        /// Median CPU time of the process per run (user + system), in ms: steadier than
+        /// wall time on a shared machine.
+        var cpuP50Ms: Double
     }
     var tidemarkVersion: String
     var workload: String
@@ -58,8 +61,9 @@ struct BenchReport: Codable {
             ["peak RSS", Terminal.bytes(peakRSSBytes)],
         ])
         out += "\n"
-        out += TextTable.render(header: ["QUERY", "KIND", "SERIES", "RUNS", "P50 ms", "P90 ms", "P99 ms"], rows: queries.map {
-            [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3)]
+        out += TextTable.render(header: ["QUERY", "KIND", "SERIES", "RUNS", "P50 ms", "P90 ms", "P99 ms", "CPU P50 ms"], rows: queries.map {
+            [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3),
+             Terminal.fmt($0.cpuP50Ms, decimals: 3)]
         })
         return out
     }

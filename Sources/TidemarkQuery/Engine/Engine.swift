@@ -117,25 +117,13 @@ public final class Engine: Sendable {
             decoded.reserveCapacity(series.count)
             for s in series {
                 try ctx.check()
-                var it = s.makeIterator()
+                var it = s.makeIterator()  // bounded to [f.mint, f.maxt] by the select
                 var ts: [Int64] = []
                 var vs: [Double] = []
                 // Start timestamps (0 = none), kept only once some sample has one.
                 var sts: [Int64] = []
-                var stale = false
-                while it.next() {
-                    let t = it.timestamp
-                    if t < f.mint { continue }
-                    if t > f.maxt { break }
-                    let st = it.startTimestamp ?? 0
-                    if st != 0 || !sts.isEmpty {
-                        if sts.count < ts.count { sts.append(contentsOf: repeatElement(0, count: ts.count - sts.count)) }
-                        sts.append(st)
-                    }
-                    ts.append(t)
-                    vs.append(it.value)
-                    if isStaleNaN(it.value) { stale = true }
-                }
+                it.drain(timestamps: &ts, values: &vs, starts: &sts)
+                let stale = vs.contains(where: isStaleNaN)
                 if let e = it.error { throw e }
                 if ts.isEmpty { continue }
                 total += ts.count

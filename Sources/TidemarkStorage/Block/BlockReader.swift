@@ -12,14 +12,20 @@ public final class BlockReader: @unchecked Sendable {
     public let meta: BlockMeta
     let index: BlockIndexReader
     let chunkFiles: [Int: MappedFile]
-    private let cacheLock = Lock()
-    private var pageCache: [Int: [UInt8]] = [:]
-    private var cacheOrder: [Int] = []
-    private static let cachedPages = 32
+    /// Where decompressed pages are kept (shared by a database's blocks).
+    let pageCache: PageCache
+    /// This reader's part of the page cache's keys.
+    private let cacheID = PageCache.makeBlockID()
+    /// The last page a scan (compaction) read, kept here instead of in the shared cache
+    /// so that a merge streaming through whole blocks does not evict what queries use.
+    private let scanLock = Lock()
+    private var scanPage: (key: PageCache.Key, page: [UInt8])?
 
-    /// Opens the block in `directory`, verifying meta, index checksums and chunk file headers.
-    public init(directory: String) throws(StorageError) {
+    /// Opens the block in `directory`, verifying meta, index checksums and chunk file
+    /// headers. Decompressed pages go to `pageCache` (by default a small one of its own).
+    public init(directory: String, pageCache: PageCache = PageCache(budget: 4 << 20)) throws(StorageError) {
         self.directory = directory
+        self.pageCache = pageCache
         meta = try BlockMeta.decode(try FileIO.readFile(directory + "/meta.json"), path: directory + "/meta.json")
         index = try BlockIndexReader(MappedFile(path: directory + "/index"))
         var files: [Int: MappedFile] = [:]
@@ -44,6 +50,7 @@ public final class BlockReader: @unchecked Sendable {
     func markReplaced() { replacedLock.withLock { replaced = true } }
 
     deinit {
+        pageCache.removeAll(block: cacheID)
         // Renamed first, so a crash half-way through the delete leaves a `.deleted`
         // directory that opening removes, never a damaged-looking block.
         if replacedLock.withLock({ replaced }) {
@@ -59,17 +66,26 @@ public final class BlockReader: @unchecked Sendable {
     public var sizeOnDisk: Int { FileIO.treeSize(directory) }
 
     /// The encoded bytes of one chunk, decompressing (and checking) its page if needed.
-    func chunkBytes(_ c: BlockChunkMeta) throws(StorageError) -> [UInt8] {
-        let page = try self.page(file: c.file, offset: c.pageOffset)
+    /// `fillCache` false (a scan reading every page once) keeps a page it had to read out
+    /// of the shared page cache.
+    func chunkBytes(_ c: BlockChunkMeta, fillCache: Bool = true) throws(StorageError) -> [UInt8] {
+        let (page, range) = try chunkInPage(c, fillCache: fillCache)
+        return Array(page[range])
+    }
+
+    /// The decompressed page holding chunk `c` and the chunk's byte range in it (no copy).
+    func chunkInPage(_ c: BlockChunkMeta, fillCache: Bool = true) throws(StorageError) -> (page: [UInt8], range: Range<Int>) {
+        let page = try self.page(file: c.file, offset: c.pageOffset, fillCache: fillCache)
         guard c.offsetInPage >= 0, c.length > 0, c.offsetInPage <= page.count - c.length else {
             throw .corrupt(path: directory + "/chunks", offset: c.pageOffset, reason: "chunk [\(c.offsetInPage), +\(c.length)) lies outside its \(page.count)-byte page")
         }
-        return Array(page[c.offsetInPage..<c.offsetInPage + c.length])
+        return (page, c.offsetInPage..<c.offsetInPage + c.length)
     }
 
-    private func page(file: Int, offset: Int) throws(StorageError) -> [UInt8] {
-        let key = file << 40 | offset
-        if let hit = cacheLock.withLock({ pageCache[key] }) { return hit }
+    private func page(file: Int, offset: Int, fillCache: Bool) throws(StorageError) -> [UInt8] {
+        let key = PageCache.Key(block: cacheID, file: file, offset: offset)
+        if let hit = pageCache.page(key) { return hit }
+        if !fillCache, let scanned = scanLock.withLock({ scanPage }), scanned.key == key { return scanned.page }
         guard let f = chunkFiles[file] else {
             throw .corrupt(path: directory + "/chunks", offset: offset, reason: "chunk file \(file) is missing")
         }
@@ -109,12 +125,10 @@ public final class BlockReader: @unchecked Sendable {
                 throw StorageError.corrupt(path: f.path, offset: offset, reason: "\(error)")
             }
         }
-        cacheLock.withLock {
-            if pageCache[key] == nil {
-                pageCache[key] = raw
-                cacheOrder.append(key)
-                if cacheOrder.count > Self.cachedPages { pageCache[cacheOrder.removeFirst()] = nil }
-            }
+        if fillCache {
+            pageCache.insert(key, raw)
+        } else {
+            scanLock.withLock { scanPage = (key, raw) }
         }
         return raw
     }
@@ -124,7 +138,7 @@ public final class BlockReader: @unchecked Sendable {
         for id in 0..<UInt64(index.seriesCount) {
             let (labels, chunks) = try index.series(id)
             for c in chunks {
-                let bytes = try chunkBytes(c)
+                let bytes = try chunkBytes(c, fillCache: false)
                 do {
                     let (ts, _) = try ChunkIterator.decodeAll(bytes)
                     guard ts.count == c.samples else {

@@ -67,7 +67,7 @@ struct BlockMerger {
             }
             if end - i == 1 {
                 let c = sorted[i]
-                out.append((try sources[c.source].chunkBytes(c.meta), c.meta.minTime, c.meta.maxTime, c.meta.samples))
+                out.append((try sources[c.source].chunkBytes(c.meta, fillCache: false), c.meta.minTime, c.meta.maxTime, c.meta.samples))
             } else {
                 out += try merge(labels, Array(sorted[i..<end]))
             }
@@ -83,7 +83,7 @@ struct BlockMerger {
     {
         var samples: [(t: Int64, v: Double, st: Int64?, source: Int)] = []
         for c in group {
-            let bytes = try sources[c.source].chunkBytes(c.meta)
+            let bytes = try sources[c.source].chunkBytes(c.meta, fillCache: false)
             do {
                 let (ts, vs, sts) = try ChunkIterator.decodeAllWithStarts(bytes)
                 for j in ts.indices { samples.append((ts[j], vs[j], sts[j], c.source)) }

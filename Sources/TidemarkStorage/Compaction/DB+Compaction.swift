@@ -75,7 +75,7 @@ extension DB {
                 let merged = try BlockMerger(sources: sources, samplesPerChunk: options.samplesPerChunk,
                                              deleted: { [tombstones] in tombstones.intervals(for: $0) })
                     .write(parent: directory, level: level)
-                let reader = try BlockReader(directory: directory + "/" + merged.ulid)
+                let reader = try BlockReader(directory: directory + "/" + merged.ulid, pageCache: pageCache)
                 replace(sources, with: reader)
                 options.log("compaction: merged \(sources.count) blocks into \(merged.ulid) [\(merged.minTime), \(merged.maxTime)), \(merged.stats.numSamples) samples")
                 progress?("merged \(sources.count) blocks into \(merged.ulid) (\(merged.stats.numSamples) samples)")

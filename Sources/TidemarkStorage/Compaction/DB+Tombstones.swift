@@ -43,7 +43,7 @@ extension DB {
                 let result = try BlockMerger(sources: [block], samplesPerChunk: options.samplesPerChunk,
                                              deleted: { [tombstones] in tombstones.intervals(for: $0) })
                     .write(parent: directory, level: level)
-                replace([block], with: try BlockReader(directory: directory + "/" + result.ulid))
+                replace([block], with: try BlockReader(directory: directory + "/" + result.ulid, pageCache: pageCache))
                 options.log("clean_tombstones: rewrote block \(block.meta.ulid) as \(result.ulid)")
                 rewritten.append((result, block.meta))
             }

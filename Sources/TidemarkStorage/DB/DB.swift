@@ -38,6 +38,8 @@ public final class DB: @unchecked Sendable {
     private var isClosed = false
     /// Pending deletions (`deleteSeries`), applied by queries and compaction.
     let tombstones: TombstoneStore
+    /// Decompressed block pages shared by all blocks (`DBOptions.pageCacheBytes`).
+    public let pageCache: PageCache
     /// What opening found in the WAL.
     public let replayReport: WALReplayReport
     /// Blocks that could not be opened, with the reason; they are left on disk untouched.
@@ -51,6 +53,7 @@ public final class DB: @unchecked Sendable {
     private init(directory: String, options: DBOptions) throws(StorageError) {
         self.directory = directory
         self.options = options
+        pageCache = PageCache(budget: options.pageCacheBytes)
         try FileIO.makeDirectory(directory)
         lockFD = try FileIO.openFile(directory + "/lock", O_RDWR | O_CREAT)
         if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
@@ -79,7 +82,7 @@ public final class DB: @unchecked Sendable {
                 continue
             }
             do {
-                blocks.append(try BlockReader(directory: path))
+                blocks.append(try BlockReader(directory: path, pageCache: pageCache))
             } catch {
                 skipped.append((name, error))
                 options.log("skipping damaged block \(name): \(error)")
@@ -192,7 +195,7 @@ public final class DB: @unchecked Sendable {
                 return nil
             }
             let meta = try writer.finish()
-            adopt(try BlockReader(directory: directory + "/" + meta.ulid))
+            adopt(try BlockReader(directory: directory + "/" + meta.ulid, pageCache: pageCache))
             return meta
         } catch {
             writer.abandon()

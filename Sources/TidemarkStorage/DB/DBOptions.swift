@@ -26,6 +26,9 @@ public struct DBOptions: Sendable {
     }
     /// Called with warnings the database wants a person to see (WAL repair, skipped blocks).
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Bytes of decompressed, verified block pages kept in memory for queries (shared
+    /// by all blocks; least recently used pages go first). 0 turns the cache off.
+    public var pageCacheBytes = 128 << 20
     /// Rollup (downsampling) resolutions, built by `DB.writeRollups(now:)`.
     public var rollups = RollupOptions()
 

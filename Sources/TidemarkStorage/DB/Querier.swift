@@ -1,3 +1,4 @@
+import TidemarkEncoding
 /// Reads series by label matchers. A querier sees a consistent snapshot of the blocks
 /// that existed when it was created, plus the head as it is when `select` runs.
 public protocol Querier {
@@ -92,6 +93,22 @@ public struct ChunkHandle: Sendable {
         switch source {
         case .memory: return "head chunk"
         case .block(let reader, let meta): return "\(reader.directory)/chunks/\(meta.file) page at \(meta.pageOffset)"
+        }
+    }
+
+    /// Samples in the chunk when known without decoding (block chunks), else nil.
+    var knownSampleCount: Int? {
+        if case .block(_, let meta) = source { return meta.samples }
+        return nil
+    }
+
+    /// An iterator over the chunk, reading a block chunk in place in its page.
+    func iterator() throws -> ChunkIterator {
+        switch source {
+        case .memory(let b): return try ChunkIterator(b)
+        case .block(let reader, let meta):
+            let (page, range) = try reader.chunkInPage(meta)
+            return try ChunkIterator(page, start: range.lowerBound, end: range.upperBound)
         }
     }
 

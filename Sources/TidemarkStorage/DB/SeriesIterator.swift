@@ -21,6 +21,8 @@ public struct SeriesIterator {
     var bufferTimestamps: UnsafeMutablePointer<Int64>?
     var bufferValues: UnsafeMutablePointer<Double>?
     var bufferStarts: [Int64?] = []
+    /// The buffer holds one chunk: timestamps strictly increase, no duplicates to drop.
+    var bufferIsOneChunk = false
     /// A damaged chunk's error, reported once the samples decoded before it are read.
     var pendingError: StorageError?
     var lastEmitted: Int64 = .min
@@ -76,6 +78,66 @@ public struct SeriesIterator {
         }
     }
 
+    /// Appends every remaining sample to `ts` and `vs`, a chunk's run at a time where it
+    /// can (one chunk, no deleted ranges), sample by sample otherwise. Start timestamps
+    /// go to `sts` (0 for none) once any sample has one, padded to `ts.count` then; it
+    /// stays empty while none has. Check `error` afterwards.
+    public mutating func drain(timestamps ts: inout [Int64], values vs: inout [Double], starts sts: inout [Int64]) {
+        // Block chunks know their sample counts: size the arrays once instead of growing.
+        var expected = 0
+        for c in chunks[nextChunk...] where c.maxTime >= mint && c.minTime <= maxt { expected += c.knownSampleCount ?? 0 }
+        ts.reserveCapacity(ts.count + expected)
+        vs.reserveCapacity(vs.count + expected)
+        while true {
+            if bufferPos < bufferCount {
+                guard bufferIsOneChunk && deleted.isEmpty else {
+                    guard next() else { return }
+                    let st = startTimestamp ?? 0
+                    if st != 0 || !sts.isEmpty {
+                        if sts.count < ts.count { sts.append(contentsOf: repeatElement(0, count: ts.count - sts.count)) }
+                        sts.append(st)
+                    }
+                    ts.append(timestamp)
+                    vs.append(value)
+                    continue
+                }
+                let t = bufferTimestamps.unsafelyUnwrapped
+                var lo = bufferPos
+                while lo < bufferCount && (t[lo] < mint || (emittedAny && t[lo] <= lastEmitted)) { lo += 1 }
+                var hi = lo
+                while hi < bufferCount && t[hi] <= maxt { hi += 1 }
+                if hi < bufferCount { nextChunk = chunks.count }  // past maxt: nothing later is in range
+                bufferPos = bufferCount
+                guard hi > lo else { continue }
+                // Start timestamps from the first sample that has one (padding before it).
+                let firstStart = sts.isEmpty ? bufferStarts.isEmpty ? nil : bufferStarts[lo..<hi].firstIndex { ($0 ?? 0) != 0 } : lo
+                if let j = firstStart {
+                    sts.append(contentsOf: repeatElement(0, count: ts.count + (j - lo) - sts.count))
+                    if bufferStarts.isEmpty {
+                        sts.append(contentsOf: repeatElement(0, count: hi - j))
+                    } else {
+                        sts.append(contentsOf: bufferStarts[j..<hi].lazy.map { $0 ?? 0 })
+                    }
+                }
+                ts.append(contentsOf: UnsafeBufferPointer(start: t + lo, count: hi - lo))
+                vs.append(contentsOf: UnsafeBufferPointer(start: bufferValues.unsafelyUnwrapped + lo, count: hi - lo))
+                timestamp = t[hi - 1]
+                value = bufferValues.unsafelyUnwrapped[hi - 1]
+                startTimestamp = bufferStarts.isEmpty ? nil : bufferStarts[hi - 1]
+                lastEmitted = timestamp
+                emittedAny = true
+                continue
+            }
+            if let e = pendingError {
+                error = e
+                pendingError = nil
+                return
+            }
+            guard error == nil, nextChunk < chunks.count else { return }
+            loadNextGroup()
+        }
+    }
+
     /// Moves to the first sample at or after `t`.
     public mutating func seek(to t: Int64) -> Bool {
         if emittedAny && timestamp >= t { return true }
@@ -102,6 +164,7 @@ public struct SeriesIterator {
         nextChunk = end
         buffer.removeAll()
         bufferPos = 0
+        bufferIsOneChunk = group.count == 1
         defer {
             bufferCount = buffer.count
             bufferTimestamps = buffer.timestamps
@@ -111,7 +174,7 @@ public struct SeriesIterator {
         do {
             if group.count == 1 {
                 currentChunk = group.lowerBound
-                var it = try ChunkIterator(chunks[currentChunk].load())
+                var it = try chunks[currentChunk].iterator()
                 buffer.append(remainingOf: &it)
                 if let e = it.error {
                     pendingError = .corrupt(path: currentLocation, offset: 0, reason: e.description)

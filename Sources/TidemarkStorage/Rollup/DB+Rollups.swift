@@ -62,7 +62,7 @@ extension DB {
             do {
                 for (labels, windows) in series { try writer.add(labels, chunks: RollupColumns.encode(windows)) }
                 let meta = try writer.finish()
-                adopt(try BlockReader(directory: directory + "/" + meta.ulid))
+                adopt(try BlockReader(directory: directory + "/" + meta.ulid, pageCache: pageCache))
                 written.append(meta)
             } catch {
                 writer.abandon()
