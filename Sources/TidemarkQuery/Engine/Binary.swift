@@ -47,6 +47,16 @@ func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
 
 extension Evaluator {
     func evalBinary(_ b: BinaryExpr) throws -> EvalValue {
+        if let operands = orChainOperands(b) {
+            var vectors: [EvalMatrix] = []
+            for e in operands {
+                guard case .vector(let m) = try eval(e) else {
+                    throw QueryError.exec("set operator \"or\" not allowed in binary scalar expression", b.position)
+                }
+                vectors.append(m)
+            }
+            return .vector(try union(vectors, b.matching ?? VectorMatching(cardinality: .manyToMany)))
+        }
         let lv = try eval(b.lhs)
         let rv = try eval(b.rhs)
         let op = b.op

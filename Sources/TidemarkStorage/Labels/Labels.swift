@@ -1,7 +1,12 @@
 /// A series' identity: its labels sorted by name (byte order), names unique, no empty
 /// values (a label with an empty value is the same as no label, as in Prometheus).
 public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringConvertible {
-    public private(set) var labels: [Label]
+    public let labels: [Label]
+    /// The labels' hash, computed once when the set is built: label sets are looked up in
+    /// hash tables many times (matching, grouping, result assembly), and hashing every
+    /// name and value each time was the largest cost of queries over many series.
+    /// Seeded per process like any `Hasher` value, so it is never stored or sent.
+    private let fingerprint: Int
 
     /// Builds a label set: sorts by name, drops empty values; the last of duplicate names wins.
     public init(_ labels: [Label]) {
@@ -12,7 +17,7 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
         for l in sorted {
             if let last = unique.last, last.name == l.name { unique[unique.count - 1] = l } else { unique.append(l) }
         }
-        self.labels = unique
+        self.init(sorted: unique)
     }
 
     /// Builds a label set from name/value pairs, e.g. `["__name__": "up", "job": "node"]`.
@@ -24,6 +29,10 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
     public init(sorted: [Label]) {
         assert(zip(sorted, sorted.dropFirst()).allSatisfy { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
         self.labels = sorted
+        var h = Hasher()
+        h.combine(sorted.count)
+        for l in sorted { l.hash(into: &h) }
+        fingerprint = h.finalize()
     }
 
     public static let empty = Labels(sorted: [])
@@ -54,11 +63,15 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
     }
 
     // Equality and hashing by the labels' UTF-8 bytes (see `Label`).
-    public static func == (a: Labels, b: Labels) -> Bool { a.labels == b.labels }
+    public static func == (a: Labels, b: Labels) -> Bool {
+        guard a.fingerprint == b.fingerprint else { return false }
+        // Copies of one label set share their array: no need to compare the bytes.
+        let same = a.labels.withUnsafeBufferPointer { pa in b.labels.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+        return same || a.labels == b.labels
+    }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(labels.count)
-        for l in labels { l.hash(into: &hasher) }
+        hasher.combine(fingerprint)
     }
 
     public static func < (a: Labels, b: Labels) -> Bool {
