@@ -83,6 +83,14 @@ public enum PrometheusJSON {
     /// `&`, U+2028, U+2029 as Go's encoder does, so output matches Prometheus byte for byte.
     public static func appendString(_ s: String, to out: inout String) {
         out += "\""
+        // Most label names and values need no escaping: append them whole. 0xE2 is the
+        // lead byte of U+2028 and U+2029 (and of other characters, which the slow path
+        // copies unchanged).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

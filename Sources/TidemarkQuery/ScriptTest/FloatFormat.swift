@@ -8,12 +8,21 @@ public enum PrometheusFormat {
         if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
         let a = abs(v)
         if a != 0 && (a < 1e-6 || a >= 1e21) { return exponential(v) }
+        // Fast paths (query results are mostly these): whole numbers below 2^53 print as
+        // integers; otherwise Swift's shortest round-trip text is already Go's plain
+        // notation when it has no exponent (less a trailing ".0").
+        if a < 9_007_199_254_740_992, v == v.rounded(.towardZero), v != 0 { return String(Int64(v)) }
+        let text = v.description
+        if !text.utf8.contains(UInt8(ascii: "e")) {
+            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+        }
         return plain(v)
     }
 
     /// A timestamp in milliseconds as Unix seconds with a 3-digit fraction when not whole
     /// (`1700000000`, `1.5` is written `1.500`), as the HTTP API does.
     public static func timestamp(_ ms: Int64) -> String {
+        if ms >= 0 && ms % 1000 == 0 { return String(ms / 1000) }
         var t = ms
         var out = ""
         if t < 0 { out = "-"; t = -t }
