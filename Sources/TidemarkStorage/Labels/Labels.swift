@@ -52,9 +52,17 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
 
     /// A copy with `name` set to `value` (removed when `value` is empty).
     public func setting(_ name: String, to value: String) -> Labels {
-        var l = labels.filter { $0.name != name }
-        if !value.isEmpty { l.append(Label(name, value)) }
-        return Labels(l)
+        // The labels are sorted: replace, insert or remove in place instead of re-sorting.
+        let i = labels.firstIndex { !$0.name.utf8.lexicographicallyPrecedes(name.utf8) } ?? labels.count
+        let present = i < labels.count && labels[i].name == name
+        var l = labels
+        switch (present, value.isEmpty) {
+        case (true, true): l.remove(at: i)
+        case (true, false): l[i] = Label(name, value)
+        case (false, false): l.insert(Label(name, value), at: i)
+        case (false, true): return self
+        }
+        return Labels(sorted: l)
     }
 
     /// A copy without the named labels.

@@ -22,4 +22,15 @@ struct LabelIdentityTests {
         for i in 0..<1000 { d[Labels(["i": String(i), "x": "\u{1F600}"])] = i }
         #expect(d.count == 1000 && d[Labels(["i": "500", "x": "\u{1F600}"])] == 500)
     }
+
+    @Test func settingReplacesInsertsAndRemovesInOrder() {
+        let base = Labels(["__name__": "cpu", "host": "a", "zone": "z1"])
+        for (name, value) in [("metric", "user"), ("host", "b"), ("host", ""), ("aaa", "1"), ("zzz", "9"), ("absent", ""), ("__name__", "")] {
+            var dict = Dictionary(uniqueKeysWithValues: base.map { ($0.name, $0.value) })
+            dict[name] = value
+            let want = Labels(dict)
+            let got = base.setting(name, to: value)
+            #expect(got == want && got.labels == want.labels && got.hashValue == want.hashValue, "\(name)=\(value)")
+        }
+    }
 }
