@@ -108,44 +108,19 @@ public final class Engine: Sendable {
     }
 
     func fetch(_ plan: QueryPlan, _ ctx: QueryContext, _ q: any Querier) throws -> [String: [FetchedRange]] {
+        let decoding = SeriesDecoding(deadline: ctx.deadline, cancellation: options.cancellation,
+                                      maxSamples: options.maxSamples, parallelism: options.fetchParallelism)
+        let fetches = plan.fetches.filter { $0.mint <= $0.maxt }
+        var selected: [[Series]] = []
+        for f in fetches {
+            try ctx.check()
+            selected.append(try q.select(f.matchers, mint: f.mint, maxt: f.maxt))
+        }
+        let (decoded, total) = try decoding.decode(selected)
         var out: [String: [FetchedRange]] = [:]
-        var total = 0
-        for f in plan.fetches {
-            guard f.mint <= f.maxt else { continue }
-            let series = try q.select(f.matchers, mint: f.mint, maxt: f.maxt)
-            var decoded: [StoredSeries] = []
-            decoded.reserveCapacity(series.count)
-            for s in series {
-                try ctx.check()
-                var it = s.makeIterator()  // bounded to [f.mint, f.maxt] by the select
-                var ts: [Int64] = []
-                var vs: [Double] = []
-                // Start timestamps (0 = none), kept only once some sample has one.
-                var sts: [Int64] = []
-                it.drain(timestamps: &ts, values: &vs, starts: &sts)
-                let stale = vs.contains(where: isStaleNaN)
-                if let e = it.error { throw e }
-                if ts.isEmpty { continue }
-                total += ts.count
-                if total > options.maxSamples {
-                    throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
-                }
-                if stale {
-                    var rts: [Int64] = [], rvs: [Double] = [], rsts: [Int64] = []
-                    rts.reserveCapacity(ts.count)
-                    rvs.reserveCapacity(ts.count)
-                    for i in ts.indices where !isStaleNaN(vs[i]) {
-                        rts.append(ts[i])
-                        rvs.append(vs[i])
-                        if !sts.isEmpty { rsts.append(sts[i]) }
-                    }
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs, rsts: sts.isEmpty ? nil : rsts))
-                } else {
-                    decoded.append(StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs, rsts: sts.isEmpty ? nil : sts))
-                }
-            }
-            ctx.stats.seriesRead += decoded.count
-            out[f.key, default: []].append(FetchedRange(mint: f.mint, maxt: f.maxt, series: decoded))
+        for (f, series) in zip(fetches, decoded) {
+            ctx.stats.seriesRead += series.count
+            out[f.key, default: []].append(FetchedRange(mint: f.mint, maxt: f.maxt, series: series))
         }
         ctx.stats.samplesRead = total
         return out

@@ -1,3 +1,4 @@
+import Foundation
 import TidemarkStorage
 
 /// Limits and defaults of the query engine.
@@ -20,6 +21,9 @@ public struct EngineOptions: Sendable {
     /// Answer range functions from rollup blocks where that gives the raw answer
     /// (docs/rollups.md).
     public var useRollups: Bool = true
+    /// Threads that decode a selector's series at once (1: the query's own thread only).
+    /// Default: the machine's cores, as VictoriaMetrics does; Prometheus uses one.
+    public var fetchParallelism: Int = ProcessInfo.processInfo.activeProcessorCount
 
     public init() {}
 }
