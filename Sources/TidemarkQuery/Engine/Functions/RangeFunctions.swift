@@ -286,7 +286,10 @@ extension Evaluator {
         let counterCheck = c.function == "rate" || c.function == "increase"
         var out: EvalMatrix = []
         var held = 0
-        let slidingExtreme = input.at == nil && (c.function == "max_over_time" || c.function == "min_over_time")
+        // The deque pays off only where windows overlap a lot (a step well below the
+        // range); otherwise the plain per-window scan touches each sample about once too.
+        let slidingExtreme = input.at == nil && numSteps > 1 && interval * 4 <= input.range
+            && (c.function == "max_over_time" || c.function == "min_over_time")
         let isMax = c.function == "max_over_time"
         var deque: [Int] = []
         for s in input.series {
