@@ -19,7 +19,7 @@ struct CompareRun {
 
     func run() throws -> Comparison {
         // Resolve every program first: a missing one is an error before any work.
-        let own = try PeerProcess.ownExecutable()
+        _ = try PeerProcess.ownExecutable()
         var programs: [String: String] = [:]
         if peers.contains("prometheus") {
             programs["prometheus"] = try PeerProcess.program("prometheus", package: "prometheus")
@@ -40,12 +40,8 @@ struct CompareRun {
         var bases: [(String, String)] = []
 
         Terminal.progress("compare: starting tidemark serve …")
-        let tPort = try PeerProcess.freePort()
-        let tidemark = try PeerProcess(name: "tidemark serve", path: own,
-                                       args: ["serve", "--data", tidemarkData, "--listen", "127.0.0.1:\(tPort)", "--wal-sync", "never", "--retention.time", "0"],
-                                       port: tPort, log: work + "/tidemark.log")
+        let tidemark = try PeerProcess.tidemarkServe(data: tidemarkData, log: work + "/tidemark.log")
         running.append(tidemark)
-        try tidemark.waitReady("/-/ready")
         systems.append(.init(name: "tidemark", ingestSeconds: tidemarkIngestSeconds, diskBytes: tidemarkBlockBytes,
                              bytesPerSample: Double(tidemarkBlockBytes) / Double(max(1, samples))))
         bases.append(("tidemark", tidemark.baseURL))
