@@ -18,52 +18,69 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure ingest and query speed on a generated workload (embedded API and HTTP).",
         discussion: """
             Workloads (deterministic from --seed):
-              cpu-only           TSBS's cpu-only: hosts with the TSBS tag set, ten CPU gauges each
-              node               node-exporter-like mix: gauges, counters, classic histograms
-              high-cardinality   one metric with --series series (counters)
-            The data is written into --data (a fresh temporary directory by default, removed
-            afterwards), all cut into blocks, then each query of the workload's set runs
-            --repeat times. cpu-only runs TSBS's query types translated to PromQL.
+              cpu-only          TSBS's cpu-only: hosts with the TSBS tag set, ten
+                                CPU gauges each
+              node              node-exporter-like mix: gauges, counters, classic
+                                histograms
+              high-cardinality  one metric with --series series (counters)
 
-            Phases (--phases, comma-separated; default all four):
-              embedded       ingest through the embedded API (WAL sync never), cut blocks
-              queries        the query set on the embedded phase's data (needs embedded)
-              remote-write   start 'tidemark serve' (same binary, 127.0.0.1, fresh temporary
-                             data directory, WAL sync never) and send the same samples as
-                             remote write 1.0 (protobuf + snappy, one TimeSeries per sample
-                             as Prometheus sends them), --rw-batch samples per request,
-                             over --rw-connections keep-alive connections; each series
-                             belongs to one connection (as to one of Prometheus's shards),
-                             which sends its samples in time order
-              import         the same with /api/v1/import/prometheus on a fresh server:
-                             Prometheus text with millisecond timestamps in chunks of about
-                             --import-chunk bytes over --import-connections connections
-            The HTTP phases encode every request before the clock starts (in waves of at most
-            256 MiB of bodies on large workloads; the server idles while the next is encoded),
-            so the rate is the server's. They report samples/s and MB/s of bodies over the
-            sending time, request latency p50/p90/p99, failed requests, and the server
-            child's CPU seconds (/proc/PID/stat) and samples per server CPU-second; then they
-            check that the server stores every series and sample of the workload
-            (/api/v1/status/tsdb and a count_over_time sum). A failed request or a missing
-            sample fails the run (exit status 1).
+            Phases (--phases, comma-separated; default all four, in this order):
+              embedded      ingest through the embedded API (WAL sync never) into
+                            --data (a fresh temporary directory by default,
+                            removed afterwards), then cut everything into blocks
+              queries       each query of the workload's set, --repeat times, on
+                            the embedded data (cpu-only: TSBS's query types in
+                            PromQL); needs embedded
+              remote-write  start 'tidemark serve' (this binary, 127.0.0.1, a
+                            fresh temporary data directory, WAL sync never) and
+                            send it the same samples as remote write 1.0
+                            (protobuf + snappy, one TimeSeries per sample as
+                            Prometheus sends them), --rw-batch samples per
+                            request over --rw-connections keep-alive
+                            connections; each series belongs to one connection
+                            (like one of Prometheus's shards), which sends its
+                            samples in time order
+              import        the same with /api/v1/import/prometheus on a fresh
+                            server: Prometheus text with millisecond timestamps,
+                            chunks of about --import-chunk bytes over
+                            --import-connections connections
+            The HTTP phases encode every request before the clock starts (in
+            waves of at most 256 MiB of bodies; the server idles while the next
+            wave is encoded), so the rate is the server's. They report samples/s
+            and MB/s of bodies over the sending time, request latency
+            p50/p90/p99, failed requests, the server child's CPU seconds
+            (/proc/PID/stat), samples per server CPU-second and peak RSS. Then
+            they count what the server stores (per metric name,
+            count_over_time over the whole workload): a failed request or a
+            missing series or sample fails the run (exit status 1).
+
+            --ingest-peers sends the same bodies to Prometheus's remote-write
+            receiver (it has no text import) and to VictoriaMetrics (both
+            endpoints; force_flush before counting), each a fresh child on
+            127.0.0.1 stopped at the end, and shows Tidemark's rate over theirs.
+
+            --compare writes the samples once as OpenMetrics (loaded with
+            'promtool tsdb create-blocks-from openmetrics' and served by
+            'prometheus') and Prometheus text (imported into
+            'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
+            all on 127.0.0.1, runs the query set against the three over HTTP
+            and reports p50 per system, ratios Tidemark/peer, bytes per sample
+            and ingest time, and whether the answers agree (Prometheus must;
+            MetricsQL differs by design in places). Needs the embedded and
+            queries phases.
+            Both peer options need the Debian packages prometheus and
+            victoria-metrics.
 
             Examples:
               tidemark bench
               tidemark bench --workload cpu-only --hosts 100 --hours 12 --json cpu.json
               tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
               tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
-              tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics --json cmp.json
+              tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics
               tidemark bench --hosts 100 --hours 4 --phases embedded,remote-write,import
               tidemark bench --phases remote-write --rw-batch 10000 --rw-connections 4
-
-            --compare writes the samples once as OpenMetrics (loaded with 'promtool tsdb
-            create-blocks-from openmetrics' and served by 'prometheus') and Prometheus text
-            (imported into 'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
-            all on 127.0.0.1, runs the query set against the three over HTTP and reports p50
-            per system, ratios Tidemark/peer, bytes per sample and ingest time, and whether
-            the answers agree (Prometheus must; MetricsQL differs by design in places).
-            Needs the Debian packages prometheus and victoria-metrics, and the embedded and
-            queries phases.
+              tidemark bench --phases remote-write,import \\
+                  --ingest-peers prometheus,victoriametrics
             """)
 
     @Option(help: "cpu-only, node or high-cardinality.")
@@ -111,6 +128,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("import-connections"), help: "Concurrent import connections.")
     var importConnections: Int = 2
 
+    @Option(name: .customLong("ingest-peers"), help: "Also run the HTTP ingest phases against prometheus (remote write only), victoriametrics or both (comma-separated), on 127.0.0.1.")
+    var ingestPeers: String?
+
+    var ingestPeerSystems: [IngestSystem] {
+        (ingestPeers ?? "").split(separator: ",").compactMap { IngestSystem(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) }
+    }
+
     var selectedPhases: Set<BenchPhase> { (try? BenchPhase.parse(phases)) ?? [] }
 
     var importChunkBytes: Int { DataOptions.parseBytes(importChunk) ?? 0 }
@@ -133,6 +157,15 @@ struct BenchCommand: ParsableCommand {
         guard let chunk = DataOptions.parseBytes(importChunk), chunk >= 1024, chunk <= HTTPIngestPhase.maxBodyBytes / 2 else {
             throw ValidationError("--import-chunk: expected a size from 1KB to \(HTTPIngestPhase.maxBodyBytes >> 21)MB, like 4MB; got '\(importChunk)'")
         }
+        if let ingestPeers {
+            let names = ingestPeers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard !names.isEmpty, names.allSatisfy(IngestSystem.peerNames.contains) else {
+                throw ValidationError("--ingest-peers: expected prometheus, victoriametrics or both, comma-separated; got '\(ingestPeers)'")
+            }
+            guard chosen.contains(.remoteWrite) || chosen.contains(.textImport) else {
+                throw ValidationError("--ingest-peers needs the remote-write or import phase")
+            }
+        }
         if compare != nil {
             guard chosen.contains(.embedded), chosen.contains(.queries) else {
                 throw ValidationError("--compare needs the embedded and queries phases")
@@ -151,16 +184,26 @@ struct BenchCommand: ParsableCommand {
         if selectedPhases.contains(.queries) { parameters["repeat"] = "\(self.repeat)" }
         if selectedPhases.contains(.remoteWrite) { parameters["rw-batch"] = "\(rwBatch)"; parameters["rw-connections"] = "\(rwConnections)" }
         if selectedPhases.contains(.textImport) { parameters["import-chunk"] = "\(importChunkBytes)"; parameters["import-connections"] = "\(importConnections)" }
+        if !ingestPeerSystems.isEmpty { parameters["ingest-peers"] = ingestPeerSystems.map(\.rawValue).joined(separator: ",") }
         var report = BenchReport(tidemarkVersion: "main", workload: w.name, parameters: parameters, machine: Self.machine())
 
+        // A missing peer program is an error before any work.
+        for peer in ingestPeerSystems { _ = try peer.program() }
         if selectedPhases.contains(.embedded) { try runEmbedded(w, into: &report) }
+        let systems = [IngestSystem.tidemark] + ingestPeerSystems
         if selectedPhases.contains(.remoteWrite) {
-            report.remoteWrite = try HTTPIngestPhase.remoteWrite(connections: rwConnections, batch: rwBatch)
-                .run(w, encoders: RemoteWriteBodyEncoder.shards(w, count: rwConnections, batch: rwBatch))
+            let phase = HTTPIngestPhase.remoteWrite(connections: rwConnections, batch: rwBatch)
+            for system in systems where system.accepts(.remoteWrite) {
+                let r = try phase.run(w, on: system, encoders: RemoteWriteBodyEncoder.shards(w, count: rwConnections, batch: rwBatch))
+                if system == .tidemark { report.remoteWrite = r } else { report.peerIngest.append(r) }
+            }
         }
         if selectedPhases.contains(.textImport) {
-            report.import = try HTTPIngestPhase.textImport(connections: importConnections, chunkBytes: importChunkBytes)
-                .run(w, encoders: ImportBodyEncoder.shards(w, count: importConnections, chunkBytes: importChunkBytes))
+            let phase = HTTPIngestPhase.textImport(connections: importConnections, chunkBytes: importChunkBytes)
+            for system in systems where system.accepts(.textImport) {
+                let r = try phase.run(w, on: system, encoders: ImportBodyEncoder.shards(w, count: importConnections, chunkBytes: importChunkBytes))
+                if system == .tidemark { report.import = r } else { report.peerIngest.append(r) }
+            }
         }
         Terminal.endProgress()
 
@@ -174,10 +217,10 @@ struct BenchCommand: ParsableCommand {
         if let bad = report.comparison?.prometheusMismatches, !bad.isEmpty {
             throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
         }
-        let unverified = report.httpPhases.filter { !$0.report.verified }.map { p in
-            "\(p.name): the server stored \(p.report.storedSamples) of \(p.report.expectedSamples) samples and "
-                + "\(p.report.storedSeries) of \(p.report.expectedSeries) series; \(p.report.failedRequests) of \(p.report.requests) requests failed"
-                + (p.report.firstError.map { " (first: \($0))" } ?? "")
+        let unverified = report.httpReports.filter { !$0.verified }.map { r in
+            "\(r.phase) → \(r.system): the server stored \(r.storedSamples) of \(r.expectedSamples) samples and "
+                + "\(r.storedSeries) of \(r.expectedSeries) series; \(r.failedRequests) of \(r.requests) requests failed"
+                + (r.firstError.map { " (first: \($0))" } ?? "")
         }
         if !unverified.isEmpty { throw CLIError(unverified.joined(separator: "\n")) }
     }

@@ -45,9 +45,11 @@ struct BenchReport: Codable {
     var queries: [Query] = []
     /// With `--compare`: the same queries against Tidemark and its peers over HTTP.
     var comparison: Comparison?
-    /// The HTTP ingest phases (nil when not run).
+    /// Tidemark's HTTP ingest phases (nil when not run).
     var remoteWrite: HTTPIngestReport?
     var `import`: HTTPIngestReport?
+    /// The same phases on the peers of `--ingest-peers`.
+    var peerIngest: [HTTPIngestReport] = []
 
     init(tidemarkVersion: String, workload: String, parameters: [String: String], machine: Machine) {
         self.tidemarkVersion = tidemarkVersion
@@ -56,17 +58,19 @@ struct BenchReport: Codable {
         self.machine = machine
     }
 
-    /// The HTTP phases that ran, named as in `--phases`.
-    var httpPhases: [(name: String, report: HTTPIngestReport)] {
-        [("remote-write", remoteWrite), ("import", `import`)].compactMap { name, r in r.map { (name, $0) } }
+    /// Every HTTP ingest phase that ran: per phase, Tidemark's then the peers'.
+    var httpReports: [HTTPIngestReport] {
+        ["remote-write", "import"].flatMap { phase in
+            [phase == "import" ? `import` : remoteWrite].compactMap { $0 } + peerIngest.filter { $0.phase == phase }
+        }
     }
 
     /// The report as the terminal table.
     var text: String {
         var out = "Workload \(workload): " + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
-        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n\n"
+        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n"
         if let ingest, let storage {
-            out += TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
+            out += "\n" + TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
                 ["samples", "\(ingest.samples)"],
                 ["series", "\(ingest.series)"],
                 ["samples/s (wall)", Terminal.fmt(ingest.samplesPerSecond, decimals: 0)],
@@ -82,7 +86,7 @@ struct BenchReport: Codable {
                 [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3)]
             })
         }
-        out += HTTPIngestReport.text(httpPhases, embedded: ingest)
+        out += HTTPIngestReport.text(httpReports, embedded: ingest)
         return out
     }
 

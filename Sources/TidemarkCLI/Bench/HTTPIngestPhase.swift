@@ -1,11 +1,11 @@
 import Foundation
 import TidemarkWorkloads
 
-/// An HTTP ingest phase of `tidemark bench`: a fresh `tidemark serve` child on
-/// 127.0.0.1 (new temporary data directory, WAL sync `never`), the workload posted to
-/// one of its ingest endpoints over several keep-alive connections, then what the server
-/// stores counted against the workload. Bodies are encoded before the clock starts, so
-/// the rate is the server's (plus loopback HTTP), not the encoder's.
+/// An HTTP ingest phase of `tidemark bench` on one system: a fresh server child on
+/// 127.0.0.1 (`tidemark serve` or a peer, new temporary data directory), the workload
+/// posted to its ingest endpoint over several keep-alive connections, then what the
+/// server stores counted against the workload. Bodies are encoded before the clock
+/// starts, so the rate is the server's (plus loopback HTTP), not the encoder's.
 struct HTTPIngestPhase {
     /// Name in progress lines and the report: `remote-write` or `import`.
     var name: String
@@ -34,13 +34,12 @@ struct HTTPIngestPhase {
              connections: connections, chunkBytes: chunkBytes)
     }
 
-    func run<E: BodyEncoder>(_ workload: any BenchWorkload, encoders: [E]) throws -> HTTPIngestReport {
+    func run<E: BodyEncoder>(_ workload: any BenchWorkload, on system: IngestSystem, encoders: [E]) throws -> HTTPIngestReport {
         let work = try BenchCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        Terminal.progress("\(name): starting tidemark serve …")
-        let server = try PeerProcess.tidemarkServe(data: work + "/data", log: work + "/serve.log", extraArgs: [
-            "--max-body-bytes", "\(Self.maxBodyBytes)", "--query-max-samples", "\(max(50_000_000, 2 * workload.sampleCount))",
-        ])
+        let name = "\(self.name) → \(system.rawValue)"
+        Terminal.progress("\(name): starting the server …")
+        let server = try system.start(work: work, samples: workload.sampleCount)
         defer { server.stop() }
         let sender = WaveSender(port: server.port, connections: connections, path: path, headers: headers)
         var bodies = ShardedBodies(workload, encoders: encoders, budget: Self.waveBudget)
@@ -67,8 +66,11 @@ struct HTTPIngestPhase {
         let serverCPU = server.cpuSeconds() - (cpuAtStart ?? 0)
         Terminal.progress("\(name): counting what the server stored …")
         let stored: ServedCounts
-        do { stored = try ServedCounts(server.baseURL, covering: workload) } catch {
-            throw CLIError("\(name): \(error)\ntidemark serve's log:\n\(server.tail())")
+        do {
+            try system.flush(server)
+            stored = try ServedCounts(server.baseURL, covering: workload)
+        } catch {
+            throw CLIError("\(name): \(error)\n\(server.name)'s log:\n\(server.tail())")
         }
         let peakRSS = server.peakRSSBytes()
         server.stop()
@@ -77,7 +79,7 @@ struct HTTPIngestPhase {
         let latencies = t.latenciesMs.sorted()
         let expectedSeries = workload.labels.count
         return HTTPIngestReport(
-            endpoint: path, connections: connections, samplesPerRequest: samplesPerRequest, chunkBytes: chunkBytes,
+            system: system.rawValue, phase: self.name, endpoint: path, connections: connections, samplesPerRequest: samplesPerRequest, chunkBytes: chunkBytes,
             encoding: encoding, encodeSeconds: encodeSeconds, waves: waves,
             samples: t.samples, requests: t.requests, failedRequests: t.failedRequests, firstError: t.firstError,
             bodyBytes: t.bytes, seconds: sendSeconds, samplesPerSecond: Double(t.samples) / max(sendSeconds, 1e-9),

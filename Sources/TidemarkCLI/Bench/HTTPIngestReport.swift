@@ -1,6 +1,11 @@
-/// What one HTTP ingest phase of `tidemark bench` measured (the `remoteWrite` and
-/// `import` keys of the JSON report).
+/// What one HTTP ingest phase of `tidemark bench` measured on one system (Tidemark's
+/// are the `remoteWrite` and `import` keys of the JSON report, the peers' are in
+/// `peerIngest`).
 struct HTTPIngestReport: Codable {
+    /// `tidemark`, `prometheus` or `victoriametrics`.
+    var system: String
+    /// `remote-write` or `import`.
+    var phase: String
     /// `/api/v1/write` or `/api/v1/import/prometheus`.
     var endpoint: String
     var connections: Int
@@ -24,8 +29,8 @@ struct HTTPIngestReport: Codable {
     var seconds: Double
     var samplesPerSecond: Double
     var megabytesPerSecond: Double
-    /// CPU (user + system, from /proc/PID/stat) of the `tidemark serve` child from the
-    /// first request to the last answer.
+    /// CPU (user + system, from /proc/PID/stat) of the server child from the first
+    /// request to the last answer.
     var serverCPUSeconds: Double
     var samplesPerServerCPUSecond: Double
     var serverPeakRSSBytes: Int
@@ -42,11 +47,13 @@ struct HTTPIngestReport: Codable {
     var storedSamples: Int
     var verified: Bool
 
-    /// One table, a column per phase; `embedded` adds the ratio to the embedded ingest rate.
-    static func text(_ phases: [(name: String, report: HTTPIngestReport)], embedded: BenchReport.Ingest?) -> String {
-        guard !phases.isEmpty else { return "" }
-        func row(_ name: String, _ value: (HTTPIngestReport) -> String) -> [String] { [name] + phases.map { value($0.report) } }
+    /// One table, a column per phase and system; Tidemark's columns show the ratio to
+    /// the embedded ingest rate, the peers' Tidemark's rate over theirs.
+    static func text(_ reports: [HTTPIngestReport], embedded: BenchReport.Ingest?) -> String {
+        guard !reports.isEmpty else { return "" }
+        func row(_ name: String, _ value: (HTTPIngestReport) -> String) -> [String] { [name] + reports.map(value) }
         let ms = { (x: Double) in Terminal.fmt(x, decimals: 1) }
+        let tidemarkRate = Dictionary(reports.filter { $0.system == "tidemark" }.map { ($0.phase, $0.samplesPerSecond) }) { a, _ in a }
         var rows = [
             row("endpoint") { $0.endpoint },
             row("samples stored / sent / expected") { "\($0.storedSamples) / \($0.samples) / \($0.expectedSamples)" },
@@ -57,6 +64,19 @@ struct HTTPIngestReport: Codable {
             row("mean request") { "\($0.samples / max($0.requests, 1)) samples, \(Terminal.bytes($0.bodyBytes / max($0.requests, 1)))" },
             row("connections") { "\($0.connections)" },
             row("samples/s (wall)") { Terminal.fmt($0.samplesPerSecond, decimals: 0) },
+        ]
+        if let embedded {
+            rows.append(row("vs embedded samples/s") { r in
+                r.system == "tidemark" ? Terminal.fmt(r.samplesPerSecond / max(embedded.samplesPerSecond, 1e-9)) + "×" : ""
+            })
+        }
+        if reports.contains(where: { $0.system != "tidemark" }) {
+            rows.append(row("Tidemark ÷ this, samples/s") { r in
+                guard r.system != "tidemark", let tm = tidemarkRate[r.phase] else { return "" }
+                return Terminal.fmt(tm / max(r.samplesPerSecond, 1e-9)) + "×"
+            })
+        }
+        rows += [
             row("MB/s of bodies") { Terminal.fmt($0.megabytesPerSecond, decimals: 1) },
             row("server CPU s") { Terminal.fmt($0.serverCPUSeconds) },
             row("samples per server CPU-second") { Terminal.fmt($0.samplesPerServerCPUSecond, decimals: 0) },
@@ -64,11 +84,9 @@ struct HTTPIngestReport: Codable {
             row("latency p50 / p90 / p99 ms") { "\(ms($0.p50Ms)) / \(ms($0.p90Ms)) / \(ms($0.p99Ms))" },
             row("encoding s (before the clock)") { "\(Terminal.fmt($0.encodeSeconds)) in \($0.waves) wave(s)" },
         ]
-        if let embedded {
-            rows.insert(row("vs embedded samples/s") { Terminal.fmt($0.samplesPerSecond / max(embedded.samplesPerSecond, 1e-9)) + "×" }, at: 9)
-        }
-        var out = "\n" + TextTable.render(header: ["INGEST over HTTP (tidemark serve)"] + phases.map { $0.name.uppercased() }, rows: rows)
-        for p in phases { out += "  \(p.name) bodies: \(p.report.encoding)\n" }
+        let header = ["INGEST over HTTP"] + reports.map { "\($0.phase.uppercased()) \($0.system)" }
+        var out = "\n" + TextTable.render(header: header, rows: rows)
+        for r in reports where r.system == "tidemark" { out += "  \(r.phase) bodies: \(r.encoding)\n" }
         return out
     }
 }

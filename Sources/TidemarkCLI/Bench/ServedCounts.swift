@@ -1,33 +1,36 @@
 import Foundation
 import TidemarkWorkloads
 
-/// What a server holds, asked over its Prometheus API: series from
-/// `/api/v1/status/tsdb` (`headStats.numSeries`, which counts head and blocks in
-/// Tidemark), samples as `sum(count_over_time(NAME[…]))` per metric name (one query over
-/// all names would fail: count_over_time drops the names, and series differing only in
-/// their name would collide) over a window that covers the whole workload.
+/// What a server holds, asked the same way of Tidemark, Prometheus and VictoriaMetrics
+/// over the Prometheus API: for each metric name (`/api/v1/label/__name__/values`),
+/// `count(count_over_time(NAME[…]))` series and `sum(count_over_time(NAME[…]))` samples,
+/// over a window covering the whole workload. (One query over all names would fail:
+/// count_over_time drops the name, and series differing only in it would collide.)
 struct ServedCounts {
-    var series: Int
-    var samples: Int
+    var series = 0
+    var samples = 0
 
     init(_ base: String, covering workload: any BenchWorkload) throws {
-        let status = try Self.data(base + "/api/v1/status/tsdb", "status/tsdb") as? [String: Any]
-        let head = status?["headStats"] as? [String: Any]
-        guard let n = head?["numSeries"] as? Int else { throw CLIError("/api/v1/status/tsdb has no headStats.numSeries") }
-        series = n
-        let names = try Self.data(base + "/api/v1/label/__name__/values", "label values") as? [String] ?? []
+        let from = workload.firstTime / 1000 - 60
+        let to = max(workload.lastTime / 1000 + 60, Int64(Date().timeIntervalSince1970))
+        let names = try Self.data(base + "/api/v1/label/__name__/values?start=\(from)&end=\(to)", "label values") as? [String] ?? []
         // Evaluated a minute after the last sample, over a window reaching a minute
         // before the first (the window is open on the left).
-        let seconds = (workload.lastTime - workload.firstTime) / 1000 + 120
-        samples = 0
+        let window = "[\((workload.lastTime - workload.firstTime) / 1000 + 120)s]"
         for name in names {
-            let q = BenchQuery(name: "count", promql: "sum(count_over_time({__name__=\"\(name)\"}[\(seconds)s]))", range: 0, step: 0)
-            let r = try PromQLHTTPClient.query(base, q, time: workload.lastTime + 60_000)
-            guard r.status == 200 else {
-                throw CLIError("counting the stored samples of \(name) answered HTTP \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
-            }
-            samples += Int(try QueryAnswer(json: r.body).series.values.first?.first?.1 ?? 0)
+            let selector = "count_over_time({__name__=\"\(name)\"}\(window))"
+            series += try Self.number(base, "count(\(selector))", at: workload.lastTime + 60_000)
+            samples += try Self.number(base, "sum(\(selector))", at: workload.lastTime + 60_000)
         }
+    }
+
+    /// The single value of an instant query's answer (0 when empty).
+    private static func number(_ base: String, _ promql: String, at time: Int64) throws -> Int {
+        let r = try PromQLHTTPClient.query(base, BenchQuery(name: "count", promql: promql, range: 0, step: 0), time: time)
+        guard r.status == 200 else {
+            throw CLIError("\(promql) answered HTTP \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+        }
+        return Int(try QueryAnswer(json: r.body).series.values.first?.first?.1 ?? 0)
     }
 
     /// The `data` member of a successful Prometheus API answer.
