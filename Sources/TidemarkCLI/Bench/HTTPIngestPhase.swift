@@ -63,7 +63,7 @@ struct HTTPIngestPhase {
             }
             sendSeconds += (ContinuousClock.now - s0).inSeconds
         }
-        let serverCPU = server.cpuSeconds() - (cpuAtStart ?? 0)
+        let serverCPU = cpuAtStart.map { server.cpuSeconds() - $0 } ?? 0
         Terminal.progress("\(name): counting what the server stored …")
         let stored: ServedCounts
         do {

@@ -18,6 +18,8 @@ final class LoopbackHTTPConnection: @unchecked Sendable {
     /// Bytes received and not yet consumed.
     private var buffer: [UInt8] = []
     private var start = 0
+    /// What one `recv` reads into.
+    private var scratch = [UInt8](repeating: 0, count: 65_536)
 
     init(port: Int) { self.port = port }
 
@@ -96,12 +98,11 @@ final class LoopbackHTTPConnection: @unchecked Sendable {
             buffer.removeAll(keepingCapacity: true)
             start = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw HTTPConnectionError("recv: errno \(errno)", beforeResponse: buffer.isEmpty) }
-            buffer.append(contentsOf: chunk[..<n])
+            buffer.append(contentsOf: scratch[..<n])
             return n > 0
         }
     }
