@@ -8,36 +8,79 @@ import TidemarkWorkloads
 import Glibc
 #endif
 
-/// `tidemark bench`: ingest a generated workload through the embedded API, then run a
-/// query set against it, and report samples/s, bytes per sample, peak RSS and query
-/// latency percentiles.
+/// `tidemark bench`: ingest a generated workload through the embedded API, run a query
+/// set against it, and ingest it again over HTTP into `tidemark serve` children (remote
+/// write, text import); report samples/s, bytes per sample, peak RSS, query latency
+/// percentiles and the HTTP phases' rates, latencies and server CPU.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure ingest and query speed on a generated workload (embedded API).",
+        abstract: "Measure ingest and query speed on a generated workload (embedded API and HTTP).",
         discussion: """
             Workloads (deterministic from --seed):
-              cpu-only           TSBS's cpu-only: hosts with the TSBS tag set, ten CPU gauges each
-              node               node-exporter-like mix: gauges, counters, classic histograms
-              high-cardinality   one metric with --series series (counters)
-            The data is written into --data (a fresh temporary directory by default, removed
-            afterwards), all cut into blocks, then each query of the workload's set runs
-            --repeat times. cpu-only runs TSBS's query types translated to PromQL.
+              cpu-only          TSBS's cpu-only: hosts with the TSBS tag set, ten
+                                CPU gauges each
+              node              node-exporter-like mix: gauges, counters, classic
+                                histograms
+              high-cardinality  one metric with --series series (counters)
+
+            Phases (--phases, comma-separated; default all four, in this order):
+              embedded      ingest through the embedded API (WAL sync never) into
+                            --data (a fresh temporary directory by default,
+                            removed afterwards), then cut everything into blocks
+              queries       each query of the workload's set, --repeat times, on
+                            the embedded data (cpu-only: TSBS's query types in
+                            PromQL); needs embedded
+              remote-write  start 'tidemark serve' (this binary, 127.0.0.1, a
+                            fresh temporary data directory, WAL sync never) and
+                            send it the same samples as remote write 1.0
+                            (protobuf + snappy, one TimeSeries per sample as
+                            Prometheus sends them), --rw-batch samples per
+                            request over --rw-connections keep-alive
+                            connections; each series belongs to one connection
+                            (like one of Prometheus's shards), which sends its
+                            samples in time order
+              import        the same with /api/v1/import/prometheus on a fresh
+                            server: Prometheus text with millisecond timestamps,
+                            chunks of about --import-chunk bytes over
+                            --import-connections connections
+            The HTTP phases encode every request before the clock starts (in
+            waves of at most 256 MiB of bodies; the server idles while the next
+            wave is encoded), so the rate is the server's. They report samples/s
+            and MB/s of bodies over the sending time, request latency
+            p50/p90/p99, failed requests, the server child's CPU seconds
+            (/proc/PID/stat), samples per server CPU-second and peak RSS. Then
+            they count what the server stores (per metric name,
+            count_over_time over the whole workload): a failed request or a
+            missing series or sample fails the run (exit status 1).
+
+            --ingest-peers sends the same bodies to Prometheus's remote-write
+            receiver (it has no text import) and to VictoriaMetrics (both
+            endpoints; force_flush before counting), each a fresh child on
+            127.0.0.1 stopped at the end, and shows Tidemark's rate over theirs.
+
+            --compare writes the samples once as OpenMetrics (loaded with
+            'promtool tsdb create-blocks-from openmetrics' and served by
+            'prometheus') and Prometheus text (imported into
+            'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
+            all on 127.0.0.1, runs the query set against the three over HTTP
+            and reports p50 per system, ratios Tidemark/peer, bytes per sample
+            and ingest time, and whether the answers agree (Prometheus must;
+            MetricsQL differs by design in places). Needs the embedded and
+            queries phases.
+            Both peer options need the Debian packages prometheus and
+            victoria-metrics.
 
             Examples:
               tidemark bench
               tidemark bench --workload cpu-only --hosts 100 --hours 12 --json cpu.json
               tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
               tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
-              tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics --json cmp.json
-
-            --compare writes the samples once as OpenMetrics (loaded with 'promtool tsdb
-            create-blocks-from openmetrics' and served by 'prometheus') and Prometheus text
-            (imported into 'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
-            all on 127.0.0.1, runs the query set against the three over HTTP and reports p50
-            per system, ratios Tidemark/peer, bytes per sample and ingest time, and whether
-            the answers agree (Prometheus must; MetricsQL differs by design in places).
-            Needs the Debian packages prometheus and victoria-metrics.
+              tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics
+              tidemark bench --hosts 100 --hours 4 --phases embedded,remote-write,import
+              tidemark bench --phases remote-write --rw-batch 10000 --rw-connections 4
+              tidemark bench --phases remote-write,import \\
+                  --ingest-peers prometheus,victoriametrics
             """)
 
     @Option(help: "cpu-only, node or high-cardinality.")
@@ -73,6 +116,32 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Peers to compare with over HTTP on 127.0.0.1: prometheus, victoriametrics or both (comma-separated).")
     var compare: String?
 
+    @Option(help: "Phases to run, comma-separated: \(BenchPhase.names).")
+    var phases: String = BenchPhase.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(name: .customLong("rw-batch"), help: "Samples per remote-write request (Prometheus's max_samples_per_send).")
+    var rwBatch: Int = 2000
+
+    @Option(name: .customLong("rw-connections"), help: "Concurrent remote-write connections (Prometheus's shards).")
+    var rwConnections: Int = 2
+
+    @Option(name: .customLong("import-chunk"), help: "Bytes of text per import request, like 4MB (cut at line ends).")
+    var importChunk: String = "4MB"
+
+    @Option(name: .customLong("import-connections"), help: "Concurrent import connections.")
+    var importConnections: Int = 2
+
+    @Option(name: .customLong("ingest-peers"), help: "Also run the HTTP ingest phases against prometheus (remote write only), victoriametrics or both (comma-separated), on 127.0.0.1.")
+    var ingestPeers: String?
+
+    var ingestPeerSystems: [IngestSystem] {
+        (ingestPeers ?? "").split(separator: ",").compactMap { IngestSystem(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) }
+    }
+
+    var selectedPhases: Set<BenchPhase> { (try? BenchPhase.parse(phases)) ?? [] }
+
+    var importChunkBytes: Int { DataOptions.parseBytes(importChunk) ?? 0 }
+
     var comparePeers: [String] {
         (compare ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
     }
@@ -84,7 +153,26 @@ struct BenchCommand: ParsableCommand {
         guard hosts > 0, series > 0, hours > 0, batch > 0, self.repeat > 0 else {
             throw ValidationError("--hosts, --series, --hours, --batch and --repeat must be positive")
         }
+        let chosen = try BenchPhase.parse(phases)
+        guard (1...100_000).contains(rwBatch), (1...64).contains(rwConnections), (1...64).contains(importConnections) else {
+            throw ValidationError("--rw-batch must be 1…100000, --rw-connections and --import-connections 1…64")
+        }
+        guard let chunk = DataOptions.parseBytes(importChunk), chunk >= 1024, chunk <= HTTPIngestPhase.maxBodyBytes / 2 else {
+            throw ValidationError("--import-chunk: expected a size from 1KB to \(HTTPIngestPhase.maxBodyBytes >> 21)MB, like 4MB; got '\(importChunk)'")
+        }
+        if let ingestPeers {
+            let names = ingestPeers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard !names.isEmpty, names.allSatisfy(IngestSystem.peerNames.contains) else {
+                throw ValidationError("--ingest-peers: expected prometheus, victoriametrics or both, comma-separated; got '\(ingestPeers)'")
+            }
+            guard chosen.contains(.remoteWrite) || chosen.contains(.textImport) else {
+                throw ValidationError("--ingest-peers needs the remote-write or import phase")
+            }
+        }
         if compare != nil {
+            guard chosen.contains(.embedded), chosen.contains(.queries) else {
+                throw ValidationError("--compare needs the embedded and queries phases")
+            }
             guard !comparePeers.isEmpty, comparePeers.allSatisfy({ CompareRun.known.contains($0) }) else {
                 throw ValidationError("--compare: expected prometheus, victoriametrics or both, comma-separated; got '\(compare!)'")
             }
@@ -92,134 +180,67 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rounds = max(2, Int((hours * 360).rounded()))
-        // Data ends at the last whole 10 s before now, so "now"-relative tools see it.
-        let end = Int64(Date().timeIntervalSince1970 * 1000) / 10_000 * 10_000
-        let start = end - Int64(rounds - 1) * 10_000
-        let w: any BenchWorkload
-        switch workload {
-        case "node":
-            w = NodeWorkload(.init(hosts: hosts, scrapes: rounds, seed: seed, start: start))
-        case "high-cardinality":
-            w = HighCardinalityWorkload(series: series, rounds: rounds, seed: seed, start: start)
-        default:
-            w = CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start)
-        }
-        let set = try BenchQuery.set(for: w, hosts: hosts).selected(self.queries)
-        let directory = try data ?? Self.temporaryDirectory()
-        defer { if data == nil { try? FileManager.default.removeItem(atPath: directory) } }
-        var options = DBOptions()
-        options.walSyncPolicy = .never
-        options.backgroundCompaction = false
-        options.retention = [:]
-        options.log = { Terminal.warn($0) }
-        let db = try DB.open(directory, options: options)
-        defer { try? db.close() }
+        let w = makeWorkload()
+        // An unknown --queries name is a usage error before any work.
+        _ = try BenchQuery.set(for: w, hosts: hosts).selected(queries)
+        var parameters = ["hours": "\(hours)", "seed": "\(seed)", "phases": BenchPhase.allCases.filter(selectedPhases.contains).map(\.rawValue).joined(separator: ",")]
+        if workload == "high-cardinality" { parameters["series"] = "\(series)" } else { parameters["hosts"] = "\(hosts)" }
+        if selectedPhases.contains(.embedded) { parameters["batch"] = "\(batch)" }
+        if selectedPhases.contains(.queries) { parameters["repeat"] = "\(self.repeat)" }
+        if selectedPhases.contains(.remoteWrite) { parameters["rw-batch"] = "\(rwBatch)"; parameters["rw-connections"] = "\(rwConnections)" }
+        if selectedPhases.contains(.textImport) { parameters["import-chunk"] = "\(importChunkBytes)"; parameters["import-connections"] = "\(importConnections)" }
+        if !ingestPeerSystems.isEmpty { parameters["ingest-peers"] = ingestPeerSystems.map(\.rawValue).joined(separator: ",") }
+        var report = BenchReport(tidemarkVersion: "main", workload: w.name, parameters: parameters, machine: Self.machine())
 
-        let ingest = try Self.ingest(w, into: db, batch: batch)
-        Terminal.progress("cutting blocks and compacting …")
-        let compactStart = ContinuousClock.now
-        try db.compactHead(force: true)
-        try db.compactBlocks()
-        let compactSeconds = (ContinuousClock.now - compactStart).inSeconds
-        let blockBytes = db.blocks.reduce(0) { $0 + $1.sizeOnDisk }
-        let storage = BenchReport.Storage(
-            blockBytes: blockBytes, blocks: db.blocks.count,
-            bytesPerSample: Double(blockBytes) / Double(max(1, ingest.samples)), compactSeconds: compactSeconds)
-
-        let engine = Engine(storage: db, options: EngineOptions())
-        var queries: [BenchReport.Query] = []
-        for (i, q) in set.enumerated() {
-            let expr: Expr
-            do { expr = try PromQL.parse(q.promql) } catch {
-                throw CLIError("bench query \(q.name) does not parse: \(error)")
+        // A missing peer program is an error before any work.
+        for peer in ingestPeerSystems { _ = try peer.program() }
+        if selectedPhases.contains(.embedded) { try runEmbedded(w, into: &report) }
+        let systems = [IngestSystem.tidemark] + ingestPeerSystems
+        if selectedPhases.contains(.remoteWrite) {
+            let phase = HTTPIngestPhase.remoteWrite(connections: rwConnections, batch: rwBatch)
+            for system in systems where system.accepts(.remoteWrite) {
+                let r = try phase.run(w, on: system, encoders: RemoteWriteBodyEncoder.shards(w, count: rwConnections, batch: rwBatch))
+                if system == .tidemark { report.remoteWrite = r } else { report.peerIngest.append(r) }
             }
-            var times: [Double] = []
-            var cpuTimes: [Double] = []
-            var seriesCount = 0
-            for k in 0..<self.repeat {
-                Terminal.progress("query \(i + 1)/\(set.count) \(q.name): run \(k + 1)/\(self.repeat)")
-                let t0 = ContinuousClock.now
-                let cpu0 = Self.cpuSeconds()
-                let result = q.range == 0
-                    ? try engine.instantQuery(expr, at: w.lastTime)
-                    : try engine.rangeQuery(expr, start: w.lastTime - q.range, end: w.lastTime, step: q.step)
-                times.append((ContinuousClock.now - t0).inSeconds * 1000)
-                cpuTimes.append((Self.cpuSeconds() - cpu0) * 1000)
-                switch result.value {
-                case .vector(let v): seriesCount = v.count
-                case .matrix(let m): seriesCount = m.count
-                case .scalar, .string: seriesCount = 1
-                }
-            }
-            times.sort()
-            cpuTimes.sort()
-            queries.append(.init(
-                name: q.name, promql: q.promql, kind: q.range == 0 ? "instant" : "range \(q.range / 60_000)m/\(q.step / 1000)s",
-                runs: times.count, resultSeries: seriesCount,
-                p50Ms: BenchReport.percentile(times, 50), p90Ms: BenchReport.percentile(times, 90), p99Ms: BenchReport.percentile(times, 99),
-                cpuP50Ms: BenchReport.percentile(cpuTimes, 50)))
         }
-        var comparison: Comparison?
-        if compare != nil {
-            try db.close()
-            comparison = try CompareRun(
-                peers: comparePeers, workload: w, queries: set, repeatCount: self.repeat, tidemarkData: directory,
-                tidemarkBlockBytes: blockBytes, tidemarkIngestSeconds: ingest.seconds + compactSeconds).run()
+        if selectedPhases.contains(.textImport) {
+            let phase = HTTPIngestPhase.textImport(connections: importConnections, chunkBytes: importChunkBytes)
+            for system in systems where system.accepts(.textImport) {
+                let r = try phase.run(w, on: system, encoders: ImportBodyEncoder.shards(w, count: importConnections, chunkBytes: importChunkBytes))
+                if system == .tidemark { report.import = r } else { report.peerIngest.append(r) }
+            }
         }
         Terminal.endProgress()
 
-        var parameters = ["hours": "\(hours)", "seed": "\(seed)", "batch": "\(batch)", "repeat": "\(self.repeat)"]
-        if workload == "high-cardinality" { parameters["series"] = "\(series)" } else { parameters["hosts"] = "\(hosts)" }
-        let report = BenchReport(
-            tidemarkVersion: "main", workload: w.name, parameters: parameters, machine: Self.machine(),
-            ingest: ingest, storage: storage, peakRSSBytes: Self.peakRSS(), queries: queries, comparison: comparison)
         print(report.text, terminator: "")
-        if let comparison { print(comparison.text, terminator: "") }
+        if let comparison = report.comparison { print(comparison.text, terminator: "") }
         if let json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(report).write(to: URL(fileURLWithPath: json))
         }
-        if let bad = comparison?.prometheusMismatches, !bad.isEmpty {
+        if let bad = report.comparison?.prometheusMismatches, !bad.isEmpty {
             throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
         }
+        let unverified = report.httpReports.filter { !$0.verified }.map { r in
+            "\(r.phase) → \(r.system): the server stored \(r.storedSamples) of \(r.expectedSamples) samples and "
+                + "\(r.storedSeries) of \(r.expectedSeries) series; \(r.failedRequests) of \(r.requests) requests failed"
+                + (r.firstError.map { " (first: \($0))" } ?? "")
+        }
+        if !unverified.isEmpty { throw CLIError(unverified.joined(separator: "\n")) }
     }
 
-    /// Appends every sample by series reference, `batch` per commit, with progress.
-    static func ingest(_ w: any BenchWorkload, into db: DB, batch: Int) throws -> BenchReport.Ingest {
-        let labels = w.labels
-        var refs = [SeriesRef?](repeating: nil, count: labels.count)
-        var samples = w.makeSamples()
-        let total = w.sampleCount
-        let cpu0 = cpuSeconds()
-        let started = ContinuousClock.now
-        var lastReport = started
-        var done = 0
-        while done < total {
-            let app = db.appender()
-            var n = 0
-            while n < batch, let s = samples.next() {
-                if let r = refs[s.series] {
-                    try app.append(r, s.timestamp, s.value)
-                } else {
-                    refs[s.series] = try app.append(labels[s.series], s.timestamp, s.value)
-                }
-                n += 1
-            }
-            try app.commit()
-            done += n
-            if n == 0 { break }
-            let now = ContinuousClock.now
-            if now - lastReport > .milliseconds(500) {
-                lastReport = now
-                let rate = Double(done) / max((now - started).inSeconds, 1e-9)
-                Terminal.progress("ingest: \(done)/\(total) samples (\(Terminal.fmt(100 * Double(done) / Double(total), decimals: 1)) %), \(Terminal.fmt(rate / 1e6)) M samples/s")
-            }
+    /// The chosen workload, ending at the last whole 10 s before now (so "now"-relative
+    /// tools see it).
+    func makeWorkload() -> any BenchWorkload {
+        let rounds = max(2, Int((hours * 360).rounded()))
+        let end = Int64(Date().timeIntervalSince1970 * 1000) / 10_000 * 10_000
+        let start = end - Int64(rounds - 1) * 10_000
+        switch workload {
+        case "node": return NodeWorkload(.init(hosts: hosts, scrapes: rounds, seed: seed, start: start))
+        case "high-cardinality": return HighCardinalityWorkload(series: series, rounds: rounds, seed: seed, start: start)
+        default: return CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start)
         }
-        let elapsed = (ContinuousClock.now - started).inSeconds
-        return .init(samples: done, series: labels.count, seconds: elapsed, samplesPerSecond: Double(done) / max(elapsed, 1e-9),
-                     cpuSeconds: cpuSeconds() - cpu0, batchSize: batch)
     }
 
     static func cpuSeconds() -> Double {

@@ -40,31 +40,57 @@ struct BenchReport: Codable {
     var workload: String
     var parameters: [String: String]
     var machine: Machine
-    var ingest: Ingest
-    var storage: Storage
-    var peakRSSBytes: Int
-    var queries: [Query]
+    /// The embedded phase (nil when not run).
+    var ingest: Ingest?
+    var storage: Storage?
+    /// Of the bench process, after the embedded phase and its queries.
+    var peakRSSBytes: Int?
+    var queries: [Query] = []
     /// With `--compare`: the same queries against Tidemark and its peers over HTTP.
     var comparison: Comparison?
+    /// Tidemark's HTTP ingest phases (nil when not run).
+    var remoteWrite: HTTPIngestReport?
+    var `import`: HTTPIngestReport?
+    /// The same phases on the peers of `--ingest-peers`.
+    var peerIngest: [HTTPIngestReport] = []
+
+    init(tidemarkVersion: String, workload: String, parameters: [String: String], machine: Machine) {
+        self.tidemarkVersion = tidemarkVersion
+        self.workload = workload
+        self.parameters = parameters
+        self.machine = machine
+    }
+
+    /// Every HTTP ingest phase that ran: per phase, Tidemark's then the peers'.
+    var httpReports: [HTTPIngestReport] {
+        ["remote-write", "import"].flatMap { phase in
+            [phase == "import" ? `import` : remoteWrite].compactMap { $0 } + peerIngest.filter { $0.phase == phase }
+        }
+    }
 
     /// The report as the terminal table.
     var text: String {
         var out = "Workload \(workload): " + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
-        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n\n"
-        out += TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
-            ["samples", "\(ingest.samples)"],
-            ["series", "\(ingest.series)"],
-            ["samples/s (wall)", Terminal.fmt(ingest.samplesPerSecond, decimals: 0)],
-            ["samples per CPU-second", Terminal.fmt(Double(ingest.samples) / max(ingest.cpuSeconds, 1e-9), decimals: 0)],
-            ["bytes/sample on disk", Terminal.fmt(storage.bytesPerSample, decimals: 3)],
-            ["blocks", "\(storage.blocks) (\(Terminal.bytes(storage.blockBytes)), compaction \(Terminal.fmt(storage.compactSeconds)) s)"],
-            ["peak RSS", Terminal.bytes(peakRSSBytes)],
-        ])
-        out += "\n"
-        out += TextTable.render(header: ["QUERY", "KIND", "SERIES", "RUNS", "P50 ms", "P90 ms", "P99 ms", "CPU P50 ms"], rows: queries.map {
-            [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3),
-             Terminal.fmt($0.cpuP50Ms, decimals: 3)]
-        })
+        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n"
+        if let ingest, let storage {
+            out += "\n" + TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
+                ["samples", "\(ingest.samples)"],
+                ["series", "\(ingest.series)"],
+                ["samples/s (wall)", Terminal.fmt(ingest.samplesPerSecond, decimals: 0)],
+                ["samples per CPU-second", Terminal.fmt(Double(ingest.samples) / max(ingest.cpuSeconds, 1e-9), decimals: 0)],
+                ["bytes/sample on disk", Terminal.fmt(storage.bytesPerSample, decimals: 3)],
+                ["blocks", "\(storage.blocks) (\(Terminal.bytes(storage.blockBytes)), compaction \(Terminal.fmt(storage.compactSeconds)) s)"],
+                ["peak RSS", Terminal.bytes(peakRSSBytes ?? 0)],
+            ])
+        }
+        if !queries.isEmpty {
+            out += "\n"
+            out += TextTable.render(header: ["QUERY", "KIND", "SERIES", "RUNS", "P50 ms", "P90 ms", "P99 ms", "CPU P50 ms"], rows: queries.map {
+                [$0.name, $0.kind, "\($0.resultSeries)", "\($0.runs)", Terminal.fmt($0.p50Ms, decimals: 3), Terminal.fmt($0.p90Ms, decimals: 3), Terminal.fmt($0.p99Ms, decimals: 3),
+                 Terminal.fmt($0.cpuP50Ms, decimals: 3)]
+            })
+        }
+        out += HTTPIngestReport.text(httpReports, embedded: ingest)
         return out
     }
 

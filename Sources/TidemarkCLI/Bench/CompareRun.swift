@@ -19,7 +19,7 @@ struct CompareRun {
 
     func run() throws -> Comparison {
         // Resolve every program first: a missing one is an error before any work.
-        let own = try PeerProcess.ownExecutable()
+        _ = try PeerProcess.ownExecutable()
         var programs: [String: String] = [:]
         if peers.contains("prometheus") {
             programs["prometheus"] = try PeerProcess.program("prometheus", package: "prometheus")
@@ -40,12 +40,8 @@ struct CompareRun {
         var bases: [(String, String)] = []
 
         Terminal.progress("compare: starting tidemark serve …")
-        let tPort = try PeerProcess.freePort()
-        let tidemark = try PeerProcess(name: "tidemark serve", path: own,
-                                       args: ["serve", "--data", tidemarkData, "--listen", "127.0.0.1:\(tPort)", "--wal-sync", "never", "--retention.time", "0"],
-                                       port: tPort, log: work + "/tidemark.log")
+        let tidemark = try PeerProcess.tidemarkServe(data: tidemarkData, log: work + "/tidemark.log")
         running.append(tidemark)
-        try tidemark.waitReady("/-/ready")
         systems.append(.init(name: "tidemark", ingestSeconds: tidemarkIngestSeconds, diskBytes: tidemarkBlockBytes,
                              bytesPerSample: Double(tidemarkBlockBytes) / Double(max(1, samples))))
         bases.append(("tidemark", tidemark.baseURL))
@@ -57,38 +53,23 @@ struct CompareRun {
             try PeerProcess.run(programs["promtool"]!, ["tsdb", "create-blocks-from", "openmetrics", openMetrics, dir])
             let seconds = (ContinuousClock.now - t0).inSeconds
             let bytes = PeerProcess.diskBytes(dir)
-            let config = work + "/prometheus.yml"
-            try "global:\n  scrape_interval: 1m\nscrape_configs: []\n".write(toFile: config, atomically: true, encoding: .utf8)
-            let port = try PeerProcess.freePort()
             Terminal.progress("compare: starting prometheus …")
-            let p = try PeerProcess(name: "prometheus", path: programs["prometheus"]!, args: [
-                "--storage.tsdb.path=" + dir, "--web.listen-address=127.0.0.1:\(port)", "--config.file=" + config,
-                "--storage.tsdb.retention.time=100y", "--log.level=warn",
-            ], port: port, log: work + "/prometheus.log")
+            let p = try PeerProcess.prometheus(programs["prometheus"]!, dir: dir, log: work + "/prometheus.log")
             running.append(p)
-            try p.waitReady("/-/ready")
             systems.append(.init(name: "prometheus", ingestSeconds: seconds, diskBytes: bytes, bytesPerSample: Double(bytes) / Double(max(1, samples))))
             bases.append(("prometheus", p.baseURL))
         }
 
         if peers.contains("victoriametrics") {
             let dir = work + "/victoriametrics"
-            let port = try PeerProcess.freePort()
             Terminal.progress("compare: starting victoria-metrics …")
-            // No rollup cache (repeated queries would measure the cache) and no latency
-            // offset (the data ends less than 30 s ago).
-            let vm = try PeerProcess(name: "victoria-metrics", path: programs["victoria-metrics"]!, args: [
-                "-storageDataPath=" + dir, "-httpListenAddr=127.0.0.1:\(port)", "-retentionPeriod=100y",
-                "-search.disableCache", "-search.latencyOffset=0s", "-loggerLevel=WARN",
-            ], port: port, log: work + "/victoriametrics.log")
+            let vm = try PeerProcess.victoriaMetrics(programs["victoria-metrics"]!, dir: dir, log: work + "/victoriametrics.log")
             running.append(vm)
-            try vm.waitReady("/health")
             Terminal.progress("compare: importing into victoria-metrics …")
             let t0 = ContinuousClock.now
             let r = try PromQLHTTPClient.upload(vm.baseURL + "/api/v1/import/prometheus", file: promText)
             guard r.status / 100 == 2 else { throw CLIError("victoria-metrics import: HTTP \(r.status): \(String(decoding: r.body.prefix(500), as: UTF8.self))") }
-            let f = try PromQLHTTPClient.get(vm.baseURL + "/internal/force_flush")
-            guard f.status / 100 == 2 else { throw CLIError("victoria-metrics force_flush: HTTP \(f.status)") }
+            try vm.forceFlush()
             let seconds = (ContinuousClock.now - t0).inSeconds
             // Bytes are counted once it has stopped (see below).
             systems.append(.init(name: "victoriametrics", ingestSeconds: seconds, diskBytes: 0, bytesPerSample: 0))

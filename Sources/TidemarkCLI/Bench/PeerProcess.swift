@@ -48,6 +48,36 @@ final class PeerProcess {
     /// SIGTERM, then SIGKILL after 10 s.
     func stop() { Self.stop(process) }
 
+    /// `tidemark serve` (this same executable) on a free 127.0.0.1 port over `data`, WAL
+    /// sync `never` and no retention (as the embedded bench ingest), ready to answer.
+    static func tidemarkServe(data: String, log: String, extraArgs: [String] = []) throws -> PeerProcess {
+        let port = try freePort()
+        let p = try PeerProcess(name: "tidemark serve", path: try ownExecutable(),
+                                args: ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--wal-sync", "never", "--retention.time", "0"] + extraArgs,
+                                port: port, log: log)
+        try p.waitReady("/-/ready")
+        return p
+    }
+
+    /// CPU seconds (user + system) the process has used so far, from `/proc/PID/stat`
+    /// (0 when it cannot be read).
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // After "pid (comm)": state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The process's peak resident set size (`VmHWM` of `/proc/PID/status`), 0 when unknown.
+    func peakRSSBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib * 1024
+    }
+
     /// SIGTERM to `p`, then SIGKILL if it has not exited within 10 s.
     static func stop(_ p: Process) {
         guard p.isRunning else { return }

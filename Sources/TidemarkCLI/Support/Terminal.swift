@@ -53,12 +53,13 @@ enum Terminal {
         return "\(n) B"
     }
 
-    /// Two decimals, no Foundation formatting.
+    /// Two decimals (or `decimals`; none: an integer without `.0`), no Foundation formatting.
     static func fmt(_ x: Double, decimals: Int = 2) -> String {
         guard x.isFinite else { return "\(x)" }
         var p = 1.0
         for _ in 0..<decimals { p *= 10 }
         let r = (x * p).rounded() / p
+        if decimals == 0, abs(r) < 9e15 { return "\(Int(r))" }
         var s = "\(r)"
         if let dot = s.firstIndex(of: ".") {
             let frac = s[s.index(after: dot)...]

@@ -41,6 +41,12 @@ struct BenchCommandTests {
         #expect(series["double-groupby-all"] == 40)
         #expect(series["lastpoint"] == 40)
         #expect(run.stdout.contains("samples/s (wall)") && run.stdout.contains("P99 ms"))
+        // The default phases include both HTTP ingest phases.
+        for key in ["remoteWrite", "import"] {
+            let phase = json[key] as? [String: Any]
+            #expect(phase?["verified"] as? Bool == true, "\(key): \(phase ?? [:])")
+            #expect(phase?["storedSamples"] as? Int == 4 * 10 * 360, "\(key)")
+        }
     }
 
     @Test(arguments: ["node", "high-cardinality"])
