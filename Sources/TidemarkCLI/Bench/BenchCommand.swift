@@ -37,6 +37,10 @@ struct BenchCommand: ParsableCommand {
             all on 127.0.0.1, runs the query set against the three over HTTP and reports p50
             per system, ratios Tidemark/peer, bytes per sample and ingest time, and whether
             the answers agree (Prometheus must; MetricsQL differs by design in places).
+            It also reads back every sample of up to 20 series from each system and counts
+            those stored bit for bit (VictoriaMetrics rounds values to about 12 significant
+            digits; Prometheus stores them exactly, and so must Tidemark: the run exits 1
+            otherwise).
             Needs the Debian packages prometheus and victoria-metrics.
             """)
 
@@ -176,13 +180,16 @@ struct BenchCommand: ParsableCommand {
         if let bad = comparison?.prometheusMismatches, !bad.isEmpty {
             throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
         }
+        if let p = comparison?.systems.first?.precision, !p.isExact {
+            throw CLIError("Tidemark did not read back every sample exactly: \(p.summary), max relative error \(p.errorText)")
+        }
     }
 
     /// Appends every sample by series reference, `batch` per commit, with progress.
     static func ingest(_ w: any BenchWorkload, into db: DB, batch: Int) throws -> BenchReport.Ingest {
         let labels = w.labels
         var refs = [SeriesRef?](repeating: nil, count: labels.count)
-        var samples = w.makeSamples()
+        let samples = w.makeSamples()
         let total = w.sampleCount
         let cpu0 = cpuSeconds()
         let started = ContinuousClock.now

@@ -40,6 +40,22 @@ struct BenchCompareTests {
             #expect(r.count == 2 && r.values.allSatisfy { $0 > 0 && $0.isFinite }, "\(key): \(r)")
         }
         #expect(run.stdout.contains("COMPARISON"))
+
+        // Every sample of 20 series read back: Tidemark and Prometheus bit for bit;
+        // VictoriaMetrics' figure is reported, whatever it is (it rounds to ~12 digits,
+        // which may leave some data exact).
+        var precision: [String: [String: Any]] = [:]
+        for s in systems { precision[s["name"] as? String ?? "?"] = s["precision"] as? [String: Any] }
+        for name in ["tidemark", "prometheus"] {
+            let p = try #require(precision[name], "\(name): no precision")
+            #expect(p["series"] as? Int == 20 && p["samples"] as? Int == 20 * 180, "\(name): \(p)")
+            #expect(p["exact"] as? Int == p["samples"] as? Int && p["missing"] as? Int == 0, "\(name): \(p)")
+            #expect(p["maxRelativeError"] as? Double == 0, "\(name): \(p)")
+        }
+        let vm = try #require(precision["victoriametrics"], "victoriametrics: no precision")
+        #expect(vm["samples"] as? Int == 20 * 180 && vm["missing"] as? Int == 0, "\(vm)")
+        print("VictoriaMetrics stored \(vm["exact"] ?? "?") of \(vm["samples"] ?? "?") sampled values exactly, max relative error \(vm["maxRelativeError"] ?? "?")")
+        #expect(run.stdout.contains("stored exactly (20 series)"))
     }
 
     @Test func unknownPeerIsAUsageError() throws {
