@@ -30,6 +30,7 @@ struct BenchCommand: ParsableCommand {
               tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
               tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
               tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics --json cmp.json
+              tidemark bench --hosts 100 --hours 4 --compare prometheus,victoriametrics --plot docs/img/bench
 
             --compare writes the samples once as OpenMetrics (loaded with 'promtool tsdb
             create-blocks-from openmetrics' and served by 'prometheus') and Prometheus text
@@ -42,6 +43,12 @@ struct BenchCommand: ParsableCommand {
             digits; Prometheus stores them exactly, and so must Tidemark: the run exits 1
             otherwise).
             Needs the Debian packages prometheus and victoria-metrics.
+
+            --plot DIR writes three self-contained SVG charts (no scripts or external fonts)
+            titled with the workload, its size and the machine: latency.svg (p50 per query
+            and system as bars, p90 and p99 as whisker ticks; a log axis when latencies span
+            more than a factor of 20), bytes-per-sample.svg and ingest.svg (samples/s:
+            Tidemark's embedded append, with compaction, and the peers' loading).
             """)
 
     @Option(help: "cpu-only, node or high-cardinality.")
@@ -70,6 +77,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
+
+    @Option(help: "Write SVG charts of the results into this directory: latency.svg, bytes-per-sample.svg, ingest.svg.")
+    var plot: String?
 
     @Option(help: "Peers to compare with over HTTP on 127.0.0.1: prometheus, victoriametrics or both (comma-separated).")
     var compare: String?
@@ -177,6 +187,9 @@ struct BenchCommand: ParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(report).write(to: URL(fileURLWithPath: json))
         }
+        if let plot {
+            print("\nCharts: " + (try BenchPlots.write(report, to: plot)).joined(separator: ", "))
+        }
         if let bad = comparison?.prometheusMismatches, !bad.isEmpty {
             throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
         }
@@ -238,7 +251,9 @@ struct BenchCommand: ParsableCommand {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
-        return .init(cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model, memoryBytes: ProcessInfo.processInfo.physicalMemory)
+        let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).compactMap { Double($0) }
+        return .init(cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model, memoryBytes: ProcessInfo.processInfo.physicalMemory,
+                     loadAverage: load.count == 3 ? load : nil)
     }
 
     static func temporaryDirectory() throws -> String {

@@ -11,8 +11,11 @@ struct BenchCompareTests {
         for (program, package) in [("prometheus", "prometheus"), ("promtool", "prometheus"), ("victoria-metrics", "victoria-metrics")] {
             _ = try Peers.program(program, package: package)
         }
+        let plots = NSTemporaryDirectory() + "tidemark-compare-plots-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: plots) }
         let (run, json) = try BenchCommandTests.report([
             "--workload", "cpu-only", "--hosts", "2", "--hours", "0.5", "--repeat", "2", "--compare", "prometheus,victoriametrics",
+            "--plot", plots,
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let comparison = try #require(json["comparison"] as? [String: Any], "no comparison in the report")
@@ -56,6 +59,15 @@ struct BenchCompareTests {
         #expect(vm["samples"] as? Int == 20 * 180 && vm["missing"] as? Int == 0, "\(vm)")
         print("VictoriaMetrics stored \(vm["exact"] ?? "?") of \(vm["samples"] ?? "?") sampled values exactly, max relative error \(vm["maxRelativeError"] ?? "?")")
         #expect(run.stdout.contains("stored exactly (20 series)"))
+
+        // The charts show the three systems.
+        let latency = try SVGDocument.parse(try String(contentsOfFile: plots + "/latency.svg", encoding: .utf8))
+        #expect(latency.barWidths.count == 3 * 8)
+        for name in ["Tidemark", "Prometheus", "VictoriaMetrics"] { #expect(latency.texts.contains(name), "\(name)") }
+        let bytes = try SVGDocument.parse(try String(contentsOfFile: plots + "/bytes-per-sample.svg", encoding: .utf8))
+        #expect(bytes.barWidths.count == 3)
+        #expect(bytes.texts.contains { $0.hasPrefix("Read back bit for bit") })
+        #expect(try SVGDocument.parse(try String(contentsOfFile: plots + "/ingest.svg", encoding: .utf8)).barWidths.count == 4)
     }
 
     @Test func unknownPeerIsAUsageError() throws {
