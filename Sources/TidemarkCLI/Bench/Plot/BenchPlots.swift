@@ -17,7 +17,7 @@ enum BenchPlots {
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             return try charts(r).map { file, chart in
-                let path = URL(fileURLWithPath: dir).appendingPathComponent(file).path
+                let path = dir.hasSuffix("/") ? dir + file : dir + "/" + file
                 try chart.svg().write(toFile: path, atomically: true, encoding: .utf8)
                 return path
             }

@@ -9,7 +9,7 @@ import Foundation
 /// there (`nil` leaves no gap), in series order, coloured by series. The value is
 /// printed after every bar. A bar may carry `marks`: a whisker line from the bar's end
 /// to the largest mark, with a tick at each mark (p90 and p99 after a p50 bar). The value
-/// axis is linear from 0 with 1-2-5 steps, or logarithmic over whole decades;
+/// axis is linear from 0 with 1-2-5 steps, or logarithmic between 1-2-5 values;
 /// `Scale.auto` takes the log axis when the positive values span a factor of 20 or more.
 struct SVGBarChart {
     enum Scale { case linear, log, auto }
@@ -189,18 +189,27 @@ struct ValueAxis {
         return ValueAxis(isLog: false, low: 0, high: Double(n) * step, ticks: (0...n).map { Double($0) * step })
     }
 
-    /// Whole decades around the (positive) values; 2 and 5 ticks too when there are at
-    /// most two decades.
+    /// From the largest 1-2-5 value (…, 0.5, 1, 2, 5, 10, …) at or below the smallest
+    /// positive value to the smallest at or above the largest. Ticks at every 1-2-5
+    /// value when that spans at most three decades, else at the powers of ten and the ends.
     static func log(_ positive: [Double]) -> ValueAxis {
-        let lo = floor(log10(positive.min()!)), hi = max(lo + 1, ceil(log10(positive.max()!)))
-        let decades = Int(hi - lo)
-        var ticks: [Double] = []
-        for k in 0...decades {
-            let p = pow(10, lo + Double(k))
-            ticks.append(p)
-            if decades <= 2 && k < decades { ticks += [2 * p, 5 * p] }
-        }
-        return ValueAxis(isLog: true, low: pow(10, lo), high: pow(10, hi), ticks: ticks)
+        let smallest = positive.min()!, largest = positive.max()!
+        var lo = Int(floor(log10(smallest))) * 3, hi = Int(ceil(log10(largest))) * 3
+        while oneTwoFive(lo + 1) <= smallest { lo += 1 }
+        while oneTwoFive(lo) > smallest { lo -= 1 }
+        while oneTwoFive(hi - 1) >= largest { hi -= 1 }
+        while oneTwoFive(hi) < largest { hi += 1 }
+        hi = max(hi, lo + 1)
+        let dense = log10(oneTwoFive(hi) / oneTwoFive(lo)) <= 3 + 1e-9
+        let ticks = (lo...hi).filter { dense || $0 == lo || $0 == hi || ($0 % 3 + 3) % 3 == 0 }.map(oneTwoFive)
+        return ValueAxis(isLog: true, low: oneTwoFive(lo), high: oneTwoFive(hi), ticks: ticks)
+    }
+
+    /// The i-th value of the 1-2-5 sequence: 0 → 1, 1 → 2, 2 → 5, 3 → 10, -1 → 0.5, …
+    /// (divided rather than multiplied below 1, so 0.05 is the literal's double).
+    static func oneTwoFive(_ i: Int) -> Double {
+        let k = Int((Double(i) / 3).rounded(.down)), m = [1.0, 2, 5][i - 3 * k]
+        return k >= 0 ? m * pow(10, Double(k)) : m / pow(10, Double(-k))
     }
 }
 
