@@ -73,7 +73,7 @@ struct SVGBarChart {
         var y = 28.0
         var body = SVGWriter()
         body.text(title, x: Self.margin, y: y, size: 17, attributes: ["font-weight": "bold", "fill": "#111"])
-        for line in subtitle {
+        for line in subtitle.flatMap({ Self.wrap($0, columns: Int((width - 2 * Self.margin) / (12 * 0.6))) }) {
             y += 19
             body.text(line, x: Self.margin, y: y, size: 12, attributes: ["fill": "#555"])
         }
@@ -143,8 +143,10 @@ struct SVGBarChart {
         body.output += bars.output
         y = bottom + 38
         for note in notes {
-            y += 18
-            body.text(note, x: Self.margin, y: y, size: 11, attributes: ["fill": "#555"])
+            for line in Self.wrap(note, columns: Int((width - 2 * Self.margin) / (11 * 0.6))) {
+                y += 16
+                body.text(line, x: Self.margin, y: y, size: 11, attributes: ["fill": "#555"])
+            }
         }
         let height = (y + 16).rounded(.up)
 
@@ -156,6 +158,21 @@ struct SVGBarChart {
         out.output += body.output
         out.close("svg")
         return out.output
+    }
+
+    /// `text` in lines of at most `columns` characters, broken at spaces (a longer word
+    /// gets a line of its own).
+    static func wrap(_ text: String, columns: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty && line.count + 1 + word.count > columns {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        return lines + [line]
     }
 
     /// A coordinate with at most one decimal (`12`, `12.5`).

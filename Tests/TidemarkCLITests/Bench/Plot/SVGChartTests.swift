@@ -118,6 +118,19 @@ struct SVGChartTests {
         #expect(ValueAxis.log([10]).low == 10 && ValueAxis.log([10]).high == 20)
     }
 
+    @Test func longNotesWrapAtSpaces() throws {
+        #expect(SVGBarChart.wrap("aa bb cc dd", columns: 5) == ["aa bb", "cc dd"])
+        #expect(SVGBarChart.wrap("a verylongword b", columns: 4) == ["a", "verylongword", "b"])
+        #expect(SVGBarChart.wrap("", columns: 4) == [""])
+        var c = Self.chart([1, 2])
+        c.notes = [Array(repeating: "word", count: 100).joined(separator: " ")]
+        let doc = try SVGDocument.parse(c.svg())
+        let lines = doc.texts.filter { $0.hasPrefix("word") }
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { Double($0.count) * 11 * 0.6 <= c.width - 2 * SVGBarChart.margin })
+        #expect(lines.joined(separator: " ") == c.notes[0])
+    }
+
     @Test func tinyChartGolden() {
         var c = SVGBarChart(title: "Tiny <chart>", categories: ["a", "b&c"], series: [
             .init(name: "One", color: "#111111", bars: [SVGBarChart.Bar(value: 1), SVGBarChart.Bar(value: 2, marks: [3])]),
@@ -130,7 +143,7 @@ struct SVGChartTests {
 
     static let golden = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="300" height="221" viewBox="0 0 300 221" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img">
+        <svg xmlns="http://www.w3.org/2000/svg" width="300" height="219" viewBox="0 0 300 219" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img">
         <title>Tiny &lt;chart&gt;</title>
         <rect width="100%" height="100%" fill="white"/>
         <text x="16" y="28" font-size="17" font-weight="bold" fill="#111">Tiny &lt;chart&gt;</text>
@@ -167,7 +180,7 @@ struct SVGChartTests {
         <text x="215" y="118" font-size="11" fill="#222">2</text>
         <rect class="bar" x="47.6" y="125" width="217.8" height="16" fill="#222222"><title>Two, b&amp;c: 4</title></rect>
         <text x="269.4" y="137" font-size="11" fill="#222">4</text>
-        <text x="16" y="205" font-size="11" fill="#555">n</text>
+        <text x="16" y="203" font-size="11" fill="#555">n</text>
         </svg>
 
         """
