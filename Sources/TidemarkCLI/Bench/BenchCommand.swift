@@ -33,22 +33,23 @@ struct BenchCommand: ParsableCommand {
               tidemark bench --hosts 100 --hours 4 --compare prometheus,victoriametrics --plot docs/img/bench
 
             --compare writes the samples once as OpenMetrics (loaded with 'promtool tsdb
-            create-blocks-from openmetrics' and served by 'prometheus') and Prometheus text
-            (imported into 'victoria-metrics'), serves Tidemark's blocks with 'tidemark serve',
-            all on 127.0.0.1, runs the query set against the three over HTTP and reports p50
-            per system, ratios Tidemark/peer, bytes per sample and ingest time, and whether
-            the answers agree (Prometheus must; MetricsQL differs by design in places).
-            It also reads back every sample of up to 20 series from each system and counts
-            those stored bit for bit (VictoriaMetrics rounds values to about 12 significant
-            digits; Prometheus stores them exactly, and so must Tidemark: the run exits 1
-            otherwise).
+            create-blocks-from openmetrics' and served by 'prometheus') and Prometheus
+            text (imported into 'victoria-metrics'), serves Tidemark's blocks with
+            'tidemark serve', all on 127.0.0.1, runs the query set against the three over
+            HTTP and reports p50 per system, ratios Tidemark/peer, bytes per sample and
+            ingest time, and whether the answers agree (Prometheus must; MetricsQL differs
+            by design in places). It also reads back every sample of up to 20 series from
+            each system and counts those stored bit for bit (VictoriaMetrics rounds values
+            to about 12 significant digits; Prometheus stores them exactly, and so must
+            Tidemark: the run exits 1 otherwise).
             Needs the Debian packages prometheus and victoria-metrics.
 
-            --plot DIR writes three self-contained SVG charts (no scripts or external fonts)
-            titled with the workload, its size and the machine: latency.svg (p50 per query
-            and system as bars, p90 and p99 as whisker ticks; a log axis when latencies span
-            more than a factor of 20), bytes-per-sample.svg and ingest.svg (samples/s:
-            Tidemark's embedded append, with compaction, and the peers' loading).
+            --plot DIR writes three self-contained SVG charts (no scripts or external
+            fonts) titled with the workload, its size and the machine: latency.svg (p50
+            per query and system as bars, p90 and p99 as whisker ticks; a log axis when
+            latencies span more than a factor of 20), bytes-per-sample.svg and ingest.svg
+            (samples/s: Tidemark's embedded append, with compaction, and the peers'
+            loading).
             """)
 
     @Option(help: "cpu-only, node or high-cardinality.")
