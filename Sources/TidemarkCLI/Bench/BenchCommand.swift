@@ -67,7 +67,18 @@ struct BenchCommand: ParsableCommand {
             and reports p50 per system, ratios Tidemark/peer, bytes per sample
             and ingest time, and whether the answers agree (Prometheus must;
             MetricsQL differs by design in places). Needs the embedded and
-            queries phases.
+            queries phases. It also reads back every sample of up to 20 series
+            from each system and counts those stored bit for bit
+            (VictoriaMetrics rounds values to about 12 significant digits;
+            Prometheus stores them exactly, and so must Tidemark: the run exits
+            1 otherwise).
+
+            --plot DIR writes three self-contained SVG charts (no scripts or
+            external fonts) titled with the workload, its size and the machine:
+            latency.svg (p50 per query and system as bars, p90 and p99 as
+            whisker ticks; a log axis when latencies span more than a factor of
+            20), bytes-per-sample.svg and ingest.svg (samples/s: Tidemark's
+            embedded append, with compaction, and the peers' loading).
             Both peer options need the Debian packages prometheus and
             victoria-metrics.
 
@@ -77,6 +88,8 @@ struct BenchCommand: ParsableCommand {
               tidemark bench --workload high-cardinality --series 1000000 --hours 0.5
               tidemark bench --workload node --hosts 50 --hours 24 --repeat 20
               tidemark bench --hosts 10 --hours 2 --compare prometheus,victoriametrics
+              tidemark bench --hosts 100 --hours 4 --compare prometheus,victoriametrics \\
+                  --plot docs/img/bench
               tidemark bench --hosts 100 --hours 4 --phases embedded,remote-write,import
               tidemark bench --phases remote-write --rw-batch 10000 --rw-connections 4
               tidemark bench --phases remote-write,import \\
@@ -112,6 +125,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
+
+    @Option(help: "Write SVG charts of the results into this directory: latency.svg, bytes-per-sample.svg, ingest.svg.")
+    var plot: String?
 
     @Option(help: "Peers to compare with over HTTP on 127.0.0.1: prometheus, victoriametrics or both (comma-separated).")
     var compare: String?
@@ -169,6 +185,9 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--ingest-peers needs the remote-write or import phase")
             }
         }
+        if plot != nil && !chosen.contains(.embedded) {
+            throw ValidationError("--plot needs the embedded phase")
+        }
         if compare != nil {
             guard chosen.contains(.embedded), chosen.contains(.queries) else {
                 throw ValidationError("--compare needs the embedded and queries phases")
@@ -219,8 +238,14 @@ struct BenchCommand: ParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(report).write(to: URL(fileURLWithPath: json))
         }
+        if let plot {
+            print("\nCharts: " + (try BenchPlots.write(report, to: plot)).joined(separator: ", "))
+        }
         if let bad = report.comparison?.prometheusMismatches, !bad.isEmpty {
             throw CLIError("Tidemark and Prometheus answer differently: \(bad.joined(separator: ", "))")
+        }
+        if let p = report.comparison?.systems.first?.precision, !p.isExact {
+            throw CLIError("Tidemark did not read back every sample exactly: \(p.summary), max relative error \(p.errorText)")
         }
         let unverified = report.httpReports.filter { !$0.verified }.map { r in
             "\(r.phase) → \(r.system): the server stored \(r.storedSamples) of \(r.expectedSamples) samples and "
@@ -260,7 +285,9 @@ struct BenchCommand: ParsableCommand {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
-        return .init(cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model, memoryBytes: ProcessInfo.processInfo.physicalMemory)
+        let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).compactMap { Double($0) }
+        return .init(cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model, memoryBytes: ProcessInfo.processInfo.physicalMemory,
+                     loadAverage: load.count == 3 ? load : nil)
     }
 
     static func temporaryDirectory() throws -> String {

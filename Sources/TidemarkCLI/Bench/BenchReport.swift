@@ -6,6 +6,9 @@ struct BenchReport: Codable {
         var cores: Int
         var cpu: String
         var memoryBytes: UInt64
+        /// `/proc/loadavg`'s 1, 5 and 15 minute averages when the report was made (the
+        /// machine may be shared).
+        var loadAverage: [Double]?
     }
     struct Ingest: Codable {
         var samples: Int
@@ -71,7 +74,9 @@ struct BenchReport: Codable {
     /// The report as the terminal table.
     var text: String {
         var out = "Workload \(workload): " + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
-        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory\n"
+        out += "Machine: \(machine.cores) cores, \(machine.cpu), \(Terminal.bytes(Int(machine.memoryBytes))) memory"
+        if let load = machine.loadAverage { out += ", load average " + load.map { Terminal.fmt($0) }.joined(separator: " ") }
+        out += "\n"
         if let ingest, let storage {
             out += "\n" + TextTable.render(header: ["INGEST (embedded API)", "VALUE"], rows: [
                 ["samples", "\(ingest.samples)"],

@@ -116,6 +116,11 @@ struct CompareRun {
                               runs: repeatCount, p50Ms: p50, p90Ms: p90, p99Ms: p99,
                               resultSeries: answers.mapValues(\.seriesCount), ratioP50: ratio, agreement: agreement))
         }
+        let check = PrecisionCheck(workload)
+        for (name, base) in bases {
+            Terminal.progress("compare: reading back every sample of \(check.series.count) series from \(name) …")
+            if let i = systems.firstIndex(where: { $0.name == name }) { systems[i].precision = try check.check(name, base: base) }
+        }
         Terminal.progress("compare: stopping the servers …")
         for p in running { p.stop() }
         // VictoriaMetrics keeps recent parts in memory even after force_flush; its

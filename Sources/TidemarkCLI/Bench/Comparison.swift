@@ -13,6 +13,33 @@ struct Comparison: Codable {
         /// Bytes on disk (Tidemark's and Prometheus' blocks; VictoriaMetrics' data + indexdb).
         var diskBytes: Int
         var bytesPerSample: Double
+        /// How exactly a sample of the series reads back (see `PrecisionCheck`).
+        var precision: Precision?
+    }
+    /// Samples of a few series read back from a system and compared, bit for bit, with
+    /// the generated ones.
+    struct Precision: Codable {
+        /// Series checked and their generated samples.
+        var series: Int
+        var samples: Int
+        /// Samples read back with the same value bits (any NaN matches any NaN: text
+        /// exports cannot carry NaN payloads).
+        var exact: Int
+        /// Samples not read back at all (no sample at that timestamp).
+        var missing: Int
+        /// The largest |read − written| / max(|read|, |written|) over the samples read
+        /// back (1 where one side is ±Inf or NaN and the other is not the same).
+        var maxRelativeError: Double
+
+        var isExact: Bool { exact == samples }
+        /// `1440 of 1440 (100 %)`, `38 of 1440 (2.6 %)`: the percentage rounded down, so
+        /// only all samples make 100 %.
+        var summary: String {
+            let percent = exact == samples ? "100" : Terminal.fmt((1000 * Double(exact) / Double(max(1, samples))).rounded(.down) / 10, decimals: 1)
+            return "\(exact) of \(samples) (\(percent) %)" + (missing > 0 ? ", \(missing) missing" : "")
+        }
+        /// `0`, `3.1e-13`.
+        var errorText: String { maxRelativeError == 0 ? "0" : String(format: "%.2g", maxRelativeError) }
     }
     struct Query: Codable {
         var name: String
@@ -43,6 +70,21 @@ struct Comparison: Codable {
 
     var peers: [String] { systems.map(\.name).filter { $0 != "tidemark" } }
 
+    /// For each system that did not read back every checked sample exactly: a sentence
+    /// saying its bytes/sample are for rounded values.
+    var roundingNotes: [String] {
+        systems.compactMap { s in
+            guard let p = s.precision, !p.isExact else { return nil }
+            return Self.roundedNote(s.name) + " (sampled values read back exactly: \(p.summary), max relative error \(p.errorText))."
+        }
+    }
+
+    /// `VictoriaMetrics' bytes/sample are for values it rounded`.
+    static func roundedNote(_ system: String) -> String {
+        let name = labels[system] ?? system
+        return "\(name)\(name.hasSuffix("s") ? "'" : "'s") bytes/sample are for values it rounded"
+    }
+
     /// The comparison as one terminal table.
     var text: String {
         let names = systems.map(\.name)
@@ -56,12 +98,18 @@ struct Comparison: Codable {
                 + peers.map { q.agreement[$0].map { $0.hasPrefix("agrees") ? "agrees" : String($0.prefix(while: { $0 != ":" })) } ?? "" }
         }
         let byName = Dictionary(uniqueKeysWithValues: systems.map { ($0.name, $0) })
-        rows.append(["bytes/sample on disk"] + names.map { Terminal.fmt(byName[$0]!.bytesPerSample, decimals: 3) }
+        rows.append(["bytes/sample on disk"] + names.map { Terminal.fmt(byName[$0]!.bytesPerSample, decimals: 3) + (byName[$0]!.precision?.isExact ?? true ? "" : " *") }
                     + peers.map { Terminal.fmt(ratioBytesPerSample[$0] ?? 0, decimals: 2) } + peers.map { _ in "" })
         rows.append(["ingest s"] + names.map { Terminal.fmt(byName[$0]!.ingestSeconds, decimals: 2) }
                     + peers.map { Terminal.fmt(ratioIngestSeconds[$0] ?? 0, decimals: 2) } + peers.map { _ in "" })
+        if let checked = systems.compactMap(\.precision).first {
+            let blank = peers.map { _ in "" } + peers.map { _ in "" }
+            rows.append(["stored exactly (\(checked.series) series)"] + names.map { byName[$0]!.precision?.summary ?? "" } + blank)
+            rows.append(["max relative error"] + names.map { byName[$0]!.precision?.errorText ?? "" } + blank)
+        }
         var out = "\nCOMPARISON over HTTP on 127.0.0.1 (\(samples) samples; ratios are Tidemark/peer, below 1 is Tidemark faster/smaller)\n"
         out += TextTable.render(header: header, rows: rows)
+        for note in roundingNotes { out += "* " + note + "\n" }
         let differing = queries.flatMap { q in q.agreement.sorted { $0.key < $1.key }.filter { !$0.value.hasPrefix("agrees") }.map { "  \(q.name) vs \(label($0.key)): \($0.value)" } }
         if !differing.isEmpty { out += "Answers that differ:\n" + differing.joined(separator: "\n") + "\n" }
         return out

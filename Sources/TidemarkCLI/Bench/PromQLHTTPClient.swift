@@ -42,20 +42,26 @@ enum PromQLHTTPClient {
 
     /// A Prometheus HTTP API query at `base` (instant at `time`, or range); time in ms.
     static func query(_ base: String, _ q: BenchQuery, time: Int64) throws -> Response {
-        var c = URLComponents(string: base)!
-        func sec(_ ms: Int64) -> String { String(format: "%.3f", Double(ms) / 1000) }
         if q.range == 0 {
-            c.path = "/api/v1/query"
-            c.queryItems = [.init(name: "query", value: q.promql), .init(name: "time", value: sec(time))]
-        } else {
-            c.path = "/api/v1/query_range"
-            c.queryItems = [.init(name: "query", value: q.promql), .init(name: "start", value: sec(time - q.range)),
-                            .init(name: "end", value: sec(time)), .init(name: "step", value: sec(q.step))]
+            return try get(base, path: "/api/v1/query", ["query": q.promql, "time": seconds(time)])
         }
-        // `+` in a query must be %2B: URLComponents leaves it as is.
+        return try get(base, path: "/api/v1/query_range", [
+            "query": q.promql, "start": seconds(time - q.range), "end": seconds(time), "step": seconds(q.step),
+        ])
+    }
+
+    /// GET `base` + `path` with the parameters `items` (a name may repeat: `match[]`).
+    static func get(_ base: String, path: String, _ items: KeyValuePairs<String, String>) throws -> Response {
+        var c = URLComponents(string: base)!
+        c.path = path
+        c.queryItems = items.map { URLQueryItem(name: $0.key, value: $0.value) }
+        // `+` in a parameter must be %2B: URLComponents leaves it as is.
         c.percentEncodedQuery = c.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         return try get(c.url!.absoluteString)
     }
+
+    /// Milliseconds as the API's seconds (`1700000000.123`).
+    static func seconds(_ ms: Int64) -> String { String(format: "%.3f", Double(ms) / 1000) }
 
     private static func wait(_ start: (@escaping @Sendable (Data?, URLResponse?, Error?) -> Void) -> URLSessionTask) throws -> Response {
         let box = LockedBox<Result<Response, CLIError>?>(nil)
