@@ -27,18 +27,27 @@ final class LoopbackHTTPConnection: @unchecked Sendable {
 
     /// POSTs `body` to `path`. A connection the server closed while idle is reopened once.
     func post(_ path: String, body: [UInt8], headers: [(String, String)]) throws -> Response {
+        try request("POST", path, body, headers)
+    }
+
+    /// GETs `path` (with its query string, already percent-encoded).
+    func get(_ path: String) throws -> Response {
+        try request("GET", path, [], [])
+    }
+
+    private func request(_ method: String, _ path: String, _ body: [UInt8], _ headers: [(String, String)]) throws -> Response {
         let reused = fd >= 0
         do {
-            return try exchange(path, body, headers)
+            return try exchange(method, path, body, headers)
         } catch let e as HTTPConnectionError where reused && e.beforeResponse {
-            return try exchange(path, body, headers)
+            return try exchange(method, path, body, headers)
         }
     }
 
-    private func exchange(_ path: String, _ body: [UInt8], _ headers: [(String, String)]) throws -> Response {
+    private func exchange(_ method: String, _ path: String, _ body: [UInt8], _ headers: [(String, String)]) throws -> Response {
         do {
             if fd < 0 { try connect() }
-            var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\n"
+            var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\n"
             for (name, value) in headers { head += "\(name): \(value)\r\n" }
             head += "\r\n"
             try send(Array(head.utf8))

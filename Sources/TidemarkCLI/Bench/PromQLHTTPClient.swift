@@ -42,22 +42,31 @@ enum PromQLHTTPClient {
 
     /// A Prometheus HTTP API query at `base` (instant at `time`, or range); time in ms.
     static func query(_ base: String, _ q: BenchQuery, time: Int64) throws -> Response {
-        if q.range == 0 {
-            return try get(base, path: "/api/v1/query", ["query": q.promql, "time": seconds(time)])
-        }
-        return try get(base, path: "/api/v1/query_range", [
-            "query": q.promql, "start": seconds(time - q.range), "end": seconds(time), "step": seconds(q.step),
-        ])
+        try get(base + queryPath(q, time: time))
     }
 
     /// GET `base` + `path` with the parameters `items` (a name may repeat: `match[]`).
     static func get(_ base: String, path: String, _ items: KeyValuePairs<String, String>) throws -> Response {
-        var c = URLComponents(string: base)!
+        try get(base + pathAndQuery(path, items))
+    }
+
+    /// `path?query` with `items` percent-encoded (a name may repeat: `match[]`).
+    static func pathAndQuery(_ path: String, _ items: KeyValuePairs<String, String>) -> String {
+        var c = URLComponents()
         c.path = path
         c.queryItems = items.map { URLQueryItem(name: $0.key, value: $0.value) }
         // `+` in a parameter must be %2B: URLComponents leaves it as is.
-        c.percentEncodedQuery = c.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        return try get(c.url!.absoluteString)
+        return c.percentEncodedPath + "?" + (c.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+    }
+
+    /// The request path of `q` (instant at `time`, or range ending there; ms).
+    static func queryPath(_ q: BenchQuery, time: Int64) -> String {
+        if q.range == 0 {
+            return pathAndQuery("/api/v1/query", ["query": q.promql, "time": seconds(time)])
+        }
+        return pathAndQuery("/api/v1/query_range", [
+            "query": q.promql, "start": seconds(time - q.range), "end": seconds(time), "step": seconds(q.step),
+        ])
     }
 
     /// Milliseconds as the API's seconds (`1700000000.123`).

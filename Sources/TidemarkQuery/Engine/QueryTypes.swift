@@ -23,7 +23,10 @@ public struct EngineOptions: Sendable {
     public var useRollups: Bool = true
     /// Threads that decode a selector's series at once (1: the query's own thread only).
     /// Default: the machine's cores, as VictoriaMetrics does; Prometheus uses one.
-    public var fetchParallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var fetchParallelism: Int = EngineOptions.cores
+
+    /// Read once: Foundation reads the CPU count from files on every call.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     public init() {}
 }

@@ -14,41 +14,49 @@ public enum PrometheusJSON {
     /// Appends the `data` object without its closing brace, so callers can add fields
     /// (`stats`) before closing it; `close` adds the brace.
     public static func appendData(_ v: QueryValue, to out: inout String, close: Bool = true) {
-        out += "{\"resultType\":\""
-        out += v.resultType
-        out += "\",\"result\":"
+        var j = JSONBytes(capacity: 64)
+        j.raw("{\"resultType\":\"")
+        j.unescaped(v.resultType)
+        j.raw("\",\"result\":")
         switch v {
         case .scalar(let t, let x):
-            appendPoint(t, PrometheusFormat.value(x), to: &out)
+            j.point(t, x)
         case .string(let t, let s):
-            appendPoint(t, s, to: &out)
+            j.byte(UInt8(ascii: "["))
+            j.timestamp(t)
+            j.byte(UInt8(ascii: ","))
+            j.string(s)
+            j.byte(UInt8(ascii: "]"))
         case .vector(let samples):
-            out += "["
+            j.bytes.reserveCapacity(samples.count * 200)
+            j.byte(UInt8(ascii: "["))
             for (i, s) in samples.enumerated() {
-                if i > 0 { out += "," }
-                out += "{\"metric\":"
-                appendLabels(s.labels, to: &out)
-                out += ",\"value\":"
-                appendPoint(s.t, PrometheusFormat.value(s.v), to: &out)
-                out += "}"
+                if i > 0 { j.byte(UInt8(ascii: ",")) }
+                j.raw("{\"metric\":")
+                j.labels(s.labels)
+                j.raw(",\"value\":")
+                j.point(s.t, s.v)
+                j.byte(UInt8(ascii: "}"))
             }
-            out += "]"
+            j.byte(UInt8(ascii: "]"))
         case .matrix(let series):
-            out += "["
+            j.bytes.reserveCapacity(series.reduce(0) { $0 + 200 + $1.samples.count * 32 })
+            j.byte(UInt8(ascii: "["))
             for (i, s) in series.enumerated() {
-                if i > 0 { out += "," }
-                out += "{\"metric\":"
-                appendLabels(s.labels, to: &out)
-                out += ",\"values\":["
-                for (j, p) in s.samples.enumerated() {
-                    if j > 0 { out += "," }
-                    appendPoint(p.timestamp, PrometheusFormat.value(p.value), to: &out)
+                if i > 0 { j.byte(UInt8(ascii: ",")) }
+                j.raw("{\"metric\":")
+                j.labels(s.labels)
+                j.raw(",\"values\":[")
+                for (k, p) in s.samples.enumerated() {
+                    if k > 0 { j.byte(UInt8(ascii: ",")) }
+                    j.point(p.timestamp, p.value)
                 }
-                out += "]}"
+                j.raw("]}")
             }
-            out += "]"
+            j.byte(UInt8(ascii: "]"))
         }
-        if close { out += "}" }
+        if close { j.byte(UInt8(ascii: "}")) }
+        out += j.text
     }
 
     /// `[<unix seconds>,"<value>"]`.
