@@ -14,6 +14,8 @@ struct SeriesDecoding: Sendable {
     let parallelism: Int
     /// Most series handed to a thread at a time (fewer when there are few series).
     static let batch = 16
+    /// Fewest chunks (about 120–240 samples each) decoded on more than one thread.
+    static let parallelChunks = 64
 
     /// The decoded series of every group (one group per selector), each in order, less
     /// series without samples in range; and how many samples they hold in all.
@@ -22,7 +24,9 @@ struct SeriesDecoding: Sendable {
         // per metric, say) spreads over the threads as well as one big selector does.
         let series = groups.flatMap { $0 }
         let n = series.count
-        let threads = min(parallelism, n)
+        // Threads cost tens of microseconds to wake: worth it only for enough chunks.
+        let chunks = series.reduce(0) { $0 + $1.chunks.count }
+        let threads = chunks < Self.parallelChunks ? 1 : min(parallelism, n)
         let batch = max(1, min(Self.batch, n / max(1, threads * 4)))
         let held = Atomic<Int>(0)
         let next = Atomic<Int>(0)

@@ -8,23 +8,57 @@ struct DBQuerier: Querier {
     var rollups: [BlockReader] = []
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> [Series] {
-        var bySeries: [Labels: [ChunkHandle]] = [:]
+        // Each block lists its series in label order (series are numbered by position in
+        // the sorted index), so the sources are merged instead of hashed and re-sorted.
+        var sources: [[(labels: Labels, chunks: [ChunkHandle])]] = []
         for block in blocks where block.meta.maxTime > mint && block.meta.minTime <= maxt {
+            var list: [(labels: Labels, chunks: [ChunkHandle])] = []
             for id in try block.index.postings(for: matchers) {
                 let (labels, metas) = try block.index.series(id)
                 let handles = metas.filter { $0.maxTime >= mint && $0.minTime <= maxt }
                     .map { ChunkHandle(minTime: $0.minTime, maxTime: $0.maxTime, source: .block(block, $0)) }
-                if !handles.isEmpty { bySeries[labels, default: []].append(contentsOf: handles) }
+                if !handles.isEmpty { list.append((labels, handles)) }
             }
+            if !list.isEmpty { sources.append(list) }
         }
-        for (labels, chunks) in head.select(matchers, mint: mint, maxt: maxt) {
-            bySeries[labels, default: []].append(contentsOf: chunks.map { ChunkHandle(minTime: $0.minTime, maxTime: $0.maxTime, source: .memory($0.bytes)) })
+        var fromHead = head.select(matchers, mint: mint, maxt: maxt).map { labels, chunks in
+            (labels: labels, chunks: chunks.map { ChunkHandle(minTime: $0.minTime, maxTime: $0.maxTime, source: .memory($0.bytes)) })
+        }
+        if !fromHead.isEmpty {
+            fromHead.sort { $0.labels < $1.labels }
+            sources.append(fromHead)
         }
         let deletionsPending = !(tombstones?.isEmpty ?? true)
-        return bySeries.map {
-            Series(labels: $0.key, chunks: $0.value, minTime: mint, maxTime: maxt,
-                   deleted: deletionsPending ? tombstones!.intervals(for: $0.key) : [])
-        }.sorted { $0.labels < $1.labels }
+        return Self.mergeByLabels(sources).map {
+            Series(labels: $0.labels, chunks: $0.chunks, minTime: mint, maxTime: maxt,
+                   deleted: deletionsPending ? tombstones!.intervals(for: $0.labels) : [])
+        }
+    }
+
+    /// Merges lists sorted by labels into one, joining the chunks of equal label sets
+    /// (in source order).
+    static func mergeByLabels(_ sources: [[(labels: Labels, chunks: [ChunkHandle])]]) -> [(labels: Labels, chunks: [ChunkHandle])] {
+        guard var merged = sources.first else { return [] }
+        for next in sources.dropFirst() {
+            var out: [(labels: Labels, chunks: [ChunkHandle])] = []
+            out.reserveCapacity(merged.count + next.count)
+            var i = 0, j = 0
+            while i < merged.count || j < next.count {
+                if j == next.count || (i < merged.count && merged[i].labels < next[j].labels) {
+                    out.append(merged[i])
+                    i += 1
+                } else if i == merged.count || next[j].labels < merged[i].labels {
+                    out.append(next[j])
+                    j += 1
+                } else {
+                    out.append((merged[i].labels, merged[i].chunks + next[j].chunks))
+                    i += 1
+                    j += 1
+                }
+            }
+            merged = out
+        }
+        return merged
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws(StorageError) -> [String] {
