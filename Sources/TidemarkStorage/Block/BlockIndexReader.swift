@@ -142,7 +142,7 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
             let mid = (lo + hi) / 2
             if values[mid].value.utf8.lexicographicallyPrecedes(value.utf8) { lo = mid + 1 } else { hi = mid }
         }
-        guard lo < values.count, values[lo].value == value else { return [] }
+        guard lo < values.count, values[lo].value.utf8.elementsEqual(value.utf8) else { return [] }
         do {
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: file.bytes[0..<postingsEnd]), offset: values[lo].offset)
             let n = try r.count("postings length", limit: seriesCount)

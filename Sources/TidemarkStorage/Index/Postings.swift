@@ -64,8 +64,14 @@ extension PostingsIndex {
                     for v in failing { lists.append(try postings(m.name, v)) }
                     exclude.append(Postings.merge(lists))
                 }
-            } else if m.kind == .equal {
-                include.append(try postings(m.name, m.value))
+            } else if let values = m.selectedValues {
+                if values.count == 1 {
+                    include.append(try postings(m.name, values[0]))
+                } else {
+                    var lists: [[UInt64]] = []
+                    for v in values { lists.append(try postings(m.name, v)) }
+                    include.append(Postings.merge(lists))
+                }
             } else {
                 var lists: [[UInt64]] = []
                 for v in try labelValues(m.name) where m.matches(v) { lists.append(try postings(m.name, v)) }

@@ -43,6 +43,17 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     /// True if the matcher selects series that lack the label.
     public var matchesEmpty: Bool { matches("") }
 
+    /// For `=` and for `=~` over literal alternatives (`a|b|c`): exactly the values it
+    /// selects, so an index can look them up instead of testing every value it has.
+    public var selectedValues: [String]? {
+        switch (kind, matcher) {
+        case (.equal, _): return [value]
+        case (.regexMatch, .literal(let s)): return [s]
+        case (.regexMatch, .set(let s)): return Array(s)
+        default: return nil
+        }
+    }
+
     public static func == (a: LabelMatcher, b: LabelMatcher) -> Bool {
         a.name == b.name && a.kind == b.kind && a.value == b.value
     }

@@ -55,8 +55,31 @@ func expandTemplate(_ template: String, _ match: Regex<AnyRegexOutput>.Match) ->
 
 /// Compiles a PromQL (RE2) regex fully anchored, with `.` matching newlines.
 func compileAnchoredRegex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+    if let hit = RegexCache.shared.get(pattern) { return hit }
     let p = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
-    return try Regex("^(?s:" + p + ")$")
+    let re = try Regex("^(?s:" + p + ")$")
+    RegexCache.shared.put(pattern, re)
+    return re
+}
+
+/// Compiled `label_replace` patterns by their text: compiling a Swift `Regex` costs tens
+/// of microseconds, and dashboards send the same few patterns in every query. Bounded:
+/// emptied when full. A compiled regex is immutable (its program is built once, safely),
+/// so sharing it between queries on different threads is safe.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    static let capacity = 512
+    private let lock = NSLock()
+    private var entries: [String: Regex<AnyRegexOutput>] = [:]
+
+    func get(_ pattern: String) -> Regex<AnyRegexOutput>? { lock.withLock { entries[pattern] } }
+
+    func put(_ pattern: String, _ re: Regex<AnyRegexOutput>) {
+        lock.withLock {
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[pattern] = re
+        }
+    }
 }
 
 extension Evaluator {
