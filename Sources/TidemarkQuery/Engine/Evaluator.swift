@@ -225,7 +225,6 @@ struct Evaluator {
     /// holds samples [lo, hi) of `ts`; steps with empty windows are skipped unless `includeEmpty`.
     @inline(__always)
     func forEachWindow(_ ts: [Int64], _ input: RangeInput, includeEmpty: Bool = false, _ body: (Int, Int64, Int, Int, Int64) throws -> Void) rethrows {
-        let n = ts.count
         if let a = input.at {
             let ref = a - input.offset
             let lo = upperBound(ts, ref - input.range)
@@ -235,15 +234,18 @@ struct Evaluator {
             }
             return
         }
-        var lo = upperBound(ts, start - input.offset - input.range)
-        var hi = lo
-        for i in 0..<numSteps {
-            let t = time(i)
-            let ref = t - input.offset
-            while lo < n && ts[lo] <= ref - input.range { lo += 1 }
-            if hi < lo { hi = lo }
-            while hi < n && ts[hi] <= ref { hi += 1 }
-            if hi > lo || includeEmpty { try body(i, t, lo, hi, ref) }
+        // Window bounds move forward only: galloping from the last bound costs O(log gap),
+        // so wide steps do not walk every sample and dense steps stay O(1) per step.
+        try ts.withUnsafeBufferPointer { b in
+            var lo = upperBound(b, start - input.offset - input.range)
+            var hi = lo
+            for i in 0..<numSteps {
+                let t = time(i)
+                let ref = t - input.offset
+                lo = gallopUpperBound(b, ref - input.range, from: lo)
+                hi = gallopUpperBound(b, ref, from: max(hi, lo))
+                if hi > lo || includeEmpty { try body(i, t, lo, hi, ref) }
+            }
         }
     }
 
@@ -266,6 +268,30 @@ struct Evaluator {
 @inline(__always)
 func upperBound(_ a: UnsafeBufferPointer<Int64>, _ x: Int64) -> Int {
     var lo = 0, hi = a.count
+    while lo < hi {
+        let mid = (lo + hi) >> 1
+        if a[mid] <= x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}
+
+/// The first index at or after `from` whose element is greater than `x` (`a` sorted,
+/// everything before `from` known to be ≤ `x`): probes 1, 2, 4, … ahead, then bisects.
+@inline(__always)
+func gallopUpperBound(_ a: UnsafeBufferPointer<Int64>, _ x: Int64, from: Int) -> Int {
+    let n = a.count
+    guard from < n, a[from] <= x else { return from }
+    var lo = from + 1  // a[lo - 1] <= x
+    var step = 1
+    var hi = lo
+    while true {
+        hi = lo + step
+        if hi >= n { hi = n; break }
+        if a[hi - 1] > x { break }
+        lo = hi
+        step <<= 1
+    }
+    // a[lo - 1] <= x, and a[hi - 1] > x or hi == n.
     while lo < hi {
         let mid = (lo + hi) >> 1
         if a[mid] <= x { lo = mid + 1 } else { hi = mid }

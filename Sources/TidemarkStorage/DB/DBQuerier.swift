@@ -44,10 +44,11 @@ struct DBQuerier: Querier {
             out.reserveCapacity(merged.count + next.count)
             var i = 0, j = 0
             while i < merged.count || j < next.count {
-                if j == next.count || (i < merged.count && merged[i].labels < next[j].labels) {
+                let order = j == next.count ? -1 : i == merged.count ? 1 : Labels.compare(merged[i].labels, next[j].labels)
+                if order < 0 {
                     out.append(merged[i])
                     i += 1
-                } else if i == merged.count || next[j].labels < merged[i].labels {
+                } else if order > 0 {
                     out.append(next[j])
                     j += 1
                 } else {

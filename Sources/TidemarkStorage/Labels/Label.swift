@@ -14,8 +14,29 @@ public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.value = value
     }
 
-    public static func < (a: Label, b: Label) -> Bool {
-        a.name != b.name ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+    public static func < (a: Label, b: Label) -> Bool { compare(a, b) < 0 }
+
+    /// Byte order of name, then value: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ a: Label, _ b: Label) -> Int {
+        let n = compareBytes(a.name, b.name)
+        return n != 0 ? n : compareBytes(a.value, b.value)
+    }
+
+    /// Byte-wise three-way comparison of two strings' UTF-8 (a prefix orders first).
+    @inline(__always)
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        let (na, nb) = (a.utf8.count, b.utf8.count)
+        let fast: Int?? = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
+                let m = min(na, nb)
+                let c = m == 0 ? 0 : Int(memcmp(pa.baseAddress!, pb.baseAddress!, m))
+                return c != 0 ? c : na - nb
+            }
+        }
+        if let fast, let c = fast { return c }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
     public var description: String { "\(name)=\"\(value)\"" }

@@ -82,9 +82,16 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
         hasher.combine(fingerprint)
     }
 
-    public static func < (a: Labels, b: Labels) -> Bool {
-        for (x, y) in zip(a.labels, b.labels) where x != y { return x < y }
-        return a.labels.count < b.labels.count
+    public static func < (a: Labels, b: Labels) -> Bool { compare(a, b) < 0 }
+
+    /// Label by label in byte order, a prefix first: negative, zero or positive.
+    public static func compare(_ a: Labels, _ b: Labels) -> Int {
+        if a.fingerprint == b.fingerprint && a == b { return 0 }
+        for (x, y) in zip(a.labels, b.labels) {
+            let c = Label.compare(x, y)
+            if c != 0 { return c }
+        }
+        return a.labels.count - b.labels.count
     }
 
     /// Prometheus notation: `name{a="1", b="2"}` (quoted where a name is not a legacy identifier).
