@@ -54,7 +54,7 @@ struct SeriesDecoding: Sendable {
                 }
             }
             if threads > 1 {
-                DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+                DecodeWorkers.shared.run(workers: threads, work)
             } else {
                 work(0)
             }
