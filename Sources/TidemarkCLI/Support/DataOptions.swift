@@ -15,6 +15,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("retention.size"), help: "Keep at most this many bytes of raw blocks (e.g. 512MB, 10GB); the oldest blocks go first. Default: no limit.")
     var retentionSize: String?
 
+    @Option(name: .customLong("storage.page-cache-size"), help: "Memory for decompressed block pages that queries reuse (e.g. 128MB, 1GB; 0 turns it off).")
+    var pageCacheSize: String = "128MB"
+
     func dbOptions(background: Bool = false) throws -> DBOptions {
         guard let policy = WALSyncPolicy(parsing: walSync) else {
             throw ValidationError("--wal-sync: expected commit, never or an interval like 200ms; got '\(walSync)'")
@@ -23,6 +26,10 @@ struct DataOptions: ParsableArguments {
         o.walSyncPolicy = policy
         o.retention["raw"] = try retention()
         o.backgroundCompaction = background
+        guard let cache = Self.parseBytes(pageCacheSize) else {
+            throw ValidationError("--storage.page-cache-size: expected a size like 128MB or 1GB (or 0); got '\(pageCacheSize)'")
+        }
+        o.pageCacheBytes = cache
         o.log = { Terminal.warn($0) }
         return o
     }
