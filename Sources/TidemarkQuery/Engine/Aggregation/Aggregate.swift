@@ -269,7 +269,9 @@ extension Evaluator {
                 switch a.op {
                 case .topk, .bottomk:
                     let top = a.op == .topk
-                    let sorted = mem.enumerated().sorted { x, y in
+                    // The survivors as Prometheus picks them (ties included), then ordered.
+                    let kept = HeapSelection.select(mem.map(\.1), k: k, top: top).map { ($0, mem[$0]) }
+                    let sorted = kept.map { (offset: $0.0, element: $0.1) }.sorted { x, y in
                         let (xv, yv) = (x.element.1, y.element.1)
                         if xv.isNaN != yv.isNaN { return !xv.isNaN }
                         if xv != yv && !xv.isNaN { return top ? xv > yv : xv < yv }
