@@ -19,7 +19,9 @@ cd "$(dirname "$0")"
 swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
 binary=".build/release/$target"
-if ! readelf -S "$binary" | grep -q __sancov_cntrs; then
+# Not `grep -q`: it quits at the first match, readelf then dies of SIGPIPE and
+# pipefail turns that into a failed check.
+if ! readelf -S "$binary" | grep __sancov_cntrs > /dev/null; then
     echo "error: $binary is not coverage-instrumented (no __sancov_cntrs section)" >&2
     exit 1
 fi

@@ -43,6 +43,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted, in bytes.")
     var maxBodyBytes: Int = 32 << 20
 
+    @Option(name: .customLong("remote-write-cache-bytes"), help: "Memory for finding remote-write series by their encoded labels, in bytes (0: off).")
+    var remoteWriteCacheBytes: Int = 128 << 20
+
     @Option(name: .customLong("remote-write-url"), help: "Forward ingested samples to this remote-write receiver (repeatable).")
     var remoteWriteURLs: [String] = []
 
@@ -59,6 +62,7 @@ struct ServeCommand: ParsableCommand {
         guard queryMaxConcurrency > 0 else { throw ValidationError("--query-max-concurrency must be positive") }
         guard queryMaxSeries >= 0 else { throw ValidationError("--query-max-series must not be negative") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard remoteWriteCacheBytes >= 0 else { throw ValidationError("--remote-write-cache-bytes must not be negative") }
     }
 
     /// `host:port` or `[v6]:port`.
@@ -80,6 +84,7 @@ struct ServeCommand: ParsableCommand {
         options.maxConcurrentQueries = queryMaxConcurrency
         options.maxBodyBytes = maxBodyBytes
         options.maxSeriesReturned = queryMaxSeries
+        options.remoteWriteCacheBytes = remoteWriteCacheBytes
         options.flags = [
             "storage.tsdb.path": dataOptions.data, "web.listen-address": listen, "query.timeout": queryTimeout,
             "query.max-samples": String(queryMaxSamples), "query.max-concurrency": String(queryMaxConcurrency),

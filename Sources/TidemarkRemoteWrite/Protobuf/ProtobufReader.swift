@@ -25,6 +25,9 @@ public struct ProtobufReader {
     /// Whether every byte has been read.
     public var isAtEnd: Bool { offset >= end }
 
+    /// The offset of the next byte to read, within the whole buffer.
+    public var position: Int { offset }
+
     /// The next field's number and wire type.
     public mutating func readTag() throws(ProtobufError) -> (field: UInt64, wireType: WireType) {
         let at = offset
@@ -36,7 +39,20 @@ public struct ProtobufReader {
     }
 
     /// A base-128 varint of at most 10 bytes.
+    @inline(__always)
     public mutating func readVarint() throws(ProtobufError) -> UInt64 {
+        // Tags and short lengths take one byte: the common case, kept inline.
+        if offset < end {
+            let b = bytes[offset]
+            if b < 0x80 {
+                offset += 1
+                return UInt64(b)
+            }
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(ProtobufError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let start = offset
@@ -81,10 +97,10 @@ public struct ProtobufReader {
         let at = offset
         let r = try readLengthDelimited()
         let slice = UnsafeRawBufferPointer(rebasing: bytes[r])
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw ProtobufError("string is not valid UTF-8", at: at)
-        }
-        return s
+        // Checked here without generics; `String(decoding:)` then only copies (its
+        // repair pass finds nothing to repair).
+        guard UTF8Validation.isValid(slice) else { throw ProtobufError("string is not valid UTF-8", at: at) }
+        return String(decoding: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
     /// A reader limited to a nested message's bytes.

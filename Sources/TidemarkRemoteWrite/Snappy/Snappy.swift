@@ -27,16 +27,20 @@ public enum Snappy {
         }
         guard lenStatus == SNAPPY_OK else { throw .corrupt }
         guard length <= maxLength else { throw .tooLarge(length: length, limit: maxLength) }
-        var out = [UInt8](repeating: 0, count: length)
-        var outLen = length
-        let status = input.withUnsafeBufferPointer { inp in
-            out.withUnsafeMutableBufferPointer { o in
+        var status = SNAPPY_OK
+        // Straight into the result's storage, not zero-filled first.
+        let out = [UInt8](unsafeUninitializedCapacity: length) { o, initialized in
+            var outLen = length
+            status = input.withUnsafeBufferPointer { inp in
                 inp.withMemoryRebound(to: CChar.self) { i in
                     o.withMemoryRebound(to: CChar.self) { snappy_uncompress(i.baseAddress, i.count, $0.baseAddress, &outLen) }
                 }
             }
+            if status != SNAPPY_OK || outLen != length { status = SNAPPY_INVALID_INPUT }
+            // On failure the bytes are not all written: hand back none of them.
+            initialized = status == SNAPPY_OK ? length : 0
         }
-        guard status == SNAPPY_OK, outLen == length else { throw .corrupt }
+        guard status == SNAPPY_OK else { throw .corrupt }
         return out
     }
 }

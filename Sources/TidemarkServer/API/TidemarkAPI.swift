@@ -11,6 +11,8 @@ public final class TidemarkAPI: Sendable {
     public let metrics: ServerMetrics
     let metadata = MetadataStore()
     let gate: QueryGate
+    /// Remote write's series by encoded label bytes (nil when turned off).
+    let remoteWriteSeries: SeriesBytesCache?
     let startTime = Date()
 
     public init(db: DB, options: ServerOptions = ServerOptions(), metrics: ServerMetrics = ServerMetrics()) {
@@ -18,6 +20,7 @@ public final class TidemarkAPI: Sendable {
         self.options = options
         self.metrics = metrics
         self.gate = QueryGate(capacity: options.maxConcurrentQueries)
+        remoteWriteSeries = options.remoteWriteCacheBytes > 0 ? SeriesBytesCache(db, capacityBytes: options.remoteWriteCacheBytes) : nil
     }
 
     /// Runs a handler body that may throw `APIError`, answering the error when it does.

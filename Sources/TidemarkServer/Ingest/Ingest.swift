@@ -15,31 +15,42 @@ struct Ingest {
         app = db.appender()
     }
 
-    /// Appends one series' samples (in time order).
-    mutating func append(_ labels: Labels, _ samples: some Collection<(Int64, Double)>) {
+    /// Appends one series' samples (in time order). Returns the series' reference when
+    /// the labels are valid and a sample got as far as the series (nil otherwise).
+    @discardableResult
+    mutating func append(_ labels: Labels, _ samples: some Collection<(Int64, Double)>) -> SeriesRef? {
         guard let problem = Self.invalid(labels) else {
-            appendValid(labels, samples)
-            return
+            return appendValid(nil, labels, samples)
         }
         rejected += samples.count
         badRequest.append("invalid metric name or labels (\(problem)), got \(Self.promString(labels))")
+        return nil
     }
 
-    private mutating func appendValid(_ labels: Labels, _ samples: some Collection<(Int64, Double)>) {
-        var ref: SeriesRef?
+    /// Appends samples (in time order) to a series known by reference, one whose labels
+    /// passed `invalid` when it was looked up by them.
+    mutating func append(_ ref: SeriesRef, _ samples: some Collection<(Int64, Double)>) {
+        appendValid(ref, nil, samples)
+    }
+
+    /// Appends by `known`, else by `labels` (one of them is given).
+    @discardableResult
+    private mutating func appendValid(_ known: SeriesRef?, _ labels: Labels?, _ samples: some Collection<(Int64, Double)>) -> SeriesRef? {
+        var ref = known
         var n = 0
         for (t, v) in samples {
             do {
-                if let r = ref { try app.append(r, t, v) } else { ref = try app.append(labels, t, v) }
+                if let r = ref { try app.append(r, t, v) } else { ref = try app.append(labels!, t, v) }
                 n += 1
             } catch {
                 accepted += n
                 rejected += samples.count - n
-                badRequest.append("\(Self.reason(error)) for series \(Self.promString(labels))")
-                return
+                badRequest.append("\(Self.reason(error)) for series \(Self.promString(labels ?? ref?.labels ?? .empty))")
+                return ref
             }
         }
         accepted += n
+        return ref
     }
 
     /// Commits what was accepted and reports the counts.

@@ -18,30 +18,31 @@ extension TidemarkAPI {
             metrics.remoteWriteFailures.increment()
             return .text(415, "unsupported Content-Encoding \(goQuote(enc)); remote write uses snappy\n")
         }
-        let request: WriteRequest
-        do {
-            let raw = try Snappy.decompress(r.body, maxLength: options.maxDecodedWriteBytes)
-            request = try WriteRequest(decoding: raw)
-        } catch {
-            metrics.remoteWriteFailures.increment()
-            return .text(400, "\(error)\n")
-        }
-        for m in request.metadata where !m.metricFamilyName.isEmpty {
-            metadata.record(m.metricFamilyName, .init(type: m.type, help: m.help, unit: m.unit))
-        }
-        let outcome: Result<IngestSummary, StorageError> = await offload { [db] in
-            var ingest = Ingest(db)
-            for ts in request.timeseries {
-                let labels = Labels(ts.labels.map { Label($0.name, $0.value) })
-                ingest.append(labels, ts.samples.lazy.map { ($0.timestamp, $0.value) })
+        // Decoding and storing run on one Dispatch thread: both are CPU work.
+        let outcome: RemoteWriteOutcome = await offload { [self] in
+            let request: FlatWriteRequest
+            let series: [RemoteWriteSeries]
+            do {
+                request = try FlatWriteRequest(try Snappy.decompress(r.body, maxLength: options.maxDecodedWriteBytes))
+                series = try RemoteWriteSeries.resolve(request, cache: remoteWriteSeries)
+            } catch {
+                return .undecodable("\(error)")
             }
-            return Result { () throws(StorageError) -> IngestSummary in try ingest.commit() }
+            for m in request.metadata where !m.metricFamilyName.isEmpty {
+                metadata.record(m.metricFamilyName, .init(type: m.type, help: m.help, unit: m.unit))
+            }
+            var ingest = Ingest(db)
+            RemoteWriteSeries.append(request, series, to: &ingest, cache: remoteWriteSeries)
+            do throws(StorageError) { return .stored(try ingest.commit()) } catch { return .storageFailed(error) }
         }
         switch outcome {
-        case .failure(let e):
+        case .undecodable(let message):
+            metrics.remoteWriteFailures.increment()
+            return .text(400, message + "\n")
+        case .storageFailed(let e):
             metrics.remoteWriteFailures.increment()
             return .text(500, "\(e)\n")
-        case .success(let ingest):
+        case .stored(let ingest):
             metrics.samplesIngested.increment(by: ingest.accepted)
             metrics.samplesRejected.increment(by: ingest.rejected)
             if ingest.badRequest.isEmpty { return APIResponse(status: 204, contentType: "text/plain; charset=utf-8", body: []) }
@@ -49,4 +50,12 @@ extension TidemarkAPI {
             return .text(400, ingest.badRequest.joined(separator: "\n") + "\n")
         }
     }
+}
+
+/// What handling a remote-write body came to.
+enum RemoteWriteOutcome: Sendable {
+    /// Not snappy, not a `WriteRequest`, or a label that is not UTF-8: nothing stored.
+    case undecodable(String)
+    case stored(IngestSummary)
+    case storageFailed(StorageError)
 }

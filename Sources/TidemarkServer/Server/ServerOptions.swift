@@ -16,6 +16,9 @@ public struct ServerOptions: Sendable {
     public var maxBodyBytes = 32 << 20
     /// Largest decompressed remote-write message, in bytes.
     public var maxDecodedWriteBytes = 256 << 20
+    /// Memory for the remote-write series cache (series found by their encoded label
+    /// bytes), in bytes; 0 turns the cache off.
+    public var remoteWriteCacheBytes = 128 << 20
     /// Most series a series/labels/values request returns without a `limit` (0: no cap).
     public var maxSeriesReturned = 0
     /// The command line as `/api/v1/status/flags` reports it.

@@ -16,6 +16,9 @@ public struct SeriesRef: Hashable, Sendable {
         self.series = series
     }
 
+    /// The series' labels, when the ref came from an appender (nil for `SeriesRef(id:)`).
+    public var labels: Labels? { series?.labels }
+
     public static func == (a: SeriesRef, b: SeriesRef) -> Bool { a.id == b.id }
     public func hash(into h: inout Hasher) { h.combine(id) }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import TidemarkEncoding
 
 /// The in-memory head: recent samples of every active series, in open and finished
@@ -16,6 +17,9 @@ final class Head: @unchecked Sendable {
     private var _maxTime: Int64 = .min
     private var _minValidTime: Int64 = .min
     private(set) var stats = HeadStats()
+    /// How many times truncation has removed series: caches of series (SeriesBytesCache)
+    /// sweep out removed ones when it changes.
+    let removals = Atomic<UInt64>(0)
 
     init(wal: WAL?, options: DBOptions, minValidTime: Int64) {
         self.wal = wal
@@ -171,6 +175,7 @@ final class Head: @unchecked Sendable {
         return commitLock.withLock { () -> Set<UInt64> in
             let gone = empty.filter { $0.sampleCount == 0 }
             for s in gone { s.removed = true }
+            if !gone.isEmpty { removals.add(1, ordering: .releasing) }
             series.remove(gone)
             postings.remove(Set(gone.map(\.id)), labels: gone.map(\.labels))
             var lowest: Int64 = .max

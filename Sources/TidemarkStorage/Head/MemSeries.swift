@@ -1,3 +1,4 @@
+import Synchronization
 import TidemarkEncoding
 
 /// A finished chunk of a head series: encoded bytes and the time range they cover.
@@ -26,7 +27,12 @@ final class MemSeries: @unchecked Sendable {
     var walLogged = false
     /// Set (under the commit lock) when head truncation drops the series from the head;
     /// a commit that still holds it appends to the series now under its labels instead.
-    var removed = false
+    /// Atomic, so a `SeriesBytesCache` can check it without a lock.
+    var removed: Bool {
+        get { removedFlag.load(ordering: .acquiring) }
+        set { removedFlag.store(newValue, ordering: .releasing) }
+    }
+    private let removedFlag = Atomic<Bool>(false)
     /// Commit-local validation state (commit lock).
     var commitMark: UInt64 = 0
     var commitLast: (time: Int64, bits: UInt64)?

@@ -28,25 +28,5 @@ public struct SeriesTextCache {
 
     public var count: Int { buckets.values.reduce(0) { $0 + $1.count } }
 
-    /// FNV-1a over 8-byte words, then a final mix: fast and good enough for a hash table.
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        bytes.withUnsafeBytes { raw in
-            var i = 0
-            let n = raw.count
-            while n - i >= 8 {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01B3
-                h ^= h >> 29
-                i += 8
-            }
-            while i < n {
-                h = (h ^ UInt64(raw[i])) &* 0x0000_0100_0000_01B3
-                i += 1
-            }
-        }
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        return h
-    }
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 { ByteHash.hash(bytes) }
 }

@@ -38,6 +38,32 @@ import TidemarkStorage
         #expect(again.text.contains(#"out of order sample for series {__name__="temp", room="a"}"#))
     }
 
+    @Test func differentTextsOfOneSeriesAreOneSeries() async throws {
+        let f = try APIFixture("import-texts")
+        defer { f.close() }
+        // Label order, spacing, an empty value and the quoted-name form all name one series.
+        let body = """
+            m{a="1",b="2"} 1 1000
+            m{b="2",a="1"} 2 2000
+            m{ a="1", b="2", c="" } 3 3000
+            {"m",a="1",b="2"} 4 4000
+            m{a="1",b="2"} 5 5000
+            m{a="1",b="3"} 6 1000
+
+            """
+        #expect(await f.api.importPrometheus(APIRequest(body: Array(body.utf8))).status == 204)
+        let e = await f.api.export(form(("match[]", "m")))
+        #expect(e.text == """
+            m{a="1",b="2"} 1 1000
+            m{a="1",b="2"} 2 2000
+            m{a="1",b="2"} 3 3000
+            m{a="1",b="2"} 4 4000
+            m{a="1",b="2"} 5 5000
+            m{a="1",b="3"} 6 1000
+
+            """)
+    }
+
     @Test func selfMetricsCountIngestAndQueries() async throws {
         let f = try APIFixture("metrics")
         defer { f.close() }
