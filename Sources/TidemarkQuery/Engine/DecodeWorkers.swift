@@ -31,8 +31,11 @@ final class DecodeWorkers: @unchecked Sendable {
         }
     }
 
-    /// Runs `body(0)` … `body(workers - 1)`, `body(0)` on the calling thread and the rest
-    /// on the pool's threads, and returns when all have finished.
+    /// Runs `body(0)` on the calling thread and offers `body(1)` … `body(workers - 1)` to
+    /// the pool's threads; returns when every one that started has finished. Bodies the
+    /// pool had not started by the time the caller finished its own are dropped, so
+    /// `body` must be a share of work that any other share can finish (the decoding
+    /// loop takes batches from a common counter).
     func run(workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let helpers = min(workers - 1, threads)
         guard helpers > 0 else {
@@ -47,7 +50,15 @@ final class DecodeWorkers: @unchecked Sendable {
         body(0)
         // Workers past the pool's size run here, after the caller's own share.
         for i in (helpers + 1)..<max(helpers + 1, workers) { body(i) }
+        // Helpers busy with another query's job have not started this one's tasks: drop
+        // those (the work is done) rather than wait behind that other query.
+        queue.lock()
+        let before = tasks.count
+        tasks.removeAll { $0.0 === job }
+        let dropped = before - tasks.count
+        queue.unlock()
         job.done.lock()
+        job.remaining -= dropped
         while job.remaining > 0 { job.done.wait() }
         job.done.unlock()
     }
