@@ -29,8 +29,9 @@ import TidemarkWorkloads
 /// bound in either direction (an improvement too: then rewrite the files). Metrics not in
 /// a threshold file are not checked.
 enum Tolerance {
-    /// WAL record encode/decode, single-threaded and CPU-bound: 1.5× the p90 time fails.
-    static var cpuTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 40]) }
+    /// WAL record encode/decode, single-threaded: 2× the p90 time fails. (At 40 % the
+    /// decode failed once on noise alone: 9.4 µs in three runs, then 15 µs.)
+    static var recordTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 100]) }
     /// Appends and selects take locks, touch the disk or last microseconds, and their p90
     /// moved by up to 1.75× between two runs on the shared 2-core VM: only more than 2.5×
     /// the time fails. Their allocation counts carry the check.
@@ -55,7 +56,7 @@ let benchmarks: @Sendable () -> Void = {
         scalingFactor: .kilo,
         maxDuration: .seconds(2),
         maxIterations: 1_000_000,
-        thresholds: [.wallClock: Tolerance.cpuTime, .mallocCountTotal: Tolerance.mallocsPerSample])
+        thresholds: [.wallClock: Tolerance.recordTime, .mallocCountTotal: Tolerance.mallocsPerSample])
     let perQuery = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .one,
