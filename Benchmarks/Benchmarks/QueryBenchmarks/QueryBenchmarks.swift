@@ -45,15 +45,34 @@ let typicalQueries = [
     "max_over_time(deriv(node_load1[10m])[1h:1m] offset 1d @ end())",
 ]
 
+/// Tolerances for `swift package benchmark thresholds check` against the p90 values
+/// checked in under Benchmarks/Thresholds (Benchmarks/README.md, "Regression check").
+/// The check compares p90 only, and a metric fails when it is off by more than either
+/// bound in either direction (an improvement too: then rewrite the files). Metrics not in
+/// a threshold file are not checked.
+enum Tolerance {
+    /// The parser, single-threaded and CPU-bound: 1.5× the p90 time fails (two runs on
+    /// the shared 2-core VM differed by 10 %).
+    static var cpuTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 40]) }
+    /// Range queries read 35 M samples with decode threads; their p90 moved by 1.3×
+    /// between two runs: 2× the time fails.
+    static var queryTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 100]) }
+    /// Allocation counts: 40 % more (or fewer) fails. The parser's count is exact; range
+    /// queries varied by 0.05 % between runs.
+    static var mallocs: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 40]) }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let perQuery = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
         scalingFactor: .one,
         maxDuration: .seconds(10),
-        maxIterations: 1000)
+        maxIterations: 1000,
+        thresholds: [.wallClock: Tolerance.queryTime, .mallocCountTotal: Tolerance.mallocs])
 
     Benchmark("Parse 6 typical queries (parses)",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(2),
+                                   thresholds: [.wallClock: Tolerance.cpuTime, .mallocCountTotal: Tolerance.mallocs])) { benchmark in
         for _ in benchmark.scaledIterations {
             for q in typicalQueries { blackHole(try PromQL.parse(q)) }
         }

@@ -23,22 +23,46 @@ import TidemarkWorkloads
 // The fixtures (workload stream, scratch database) live in the StorageFixtures target,
 // shared with Profiling/StorageProfile, which runs the same work under callgrind.
 
+/// Tolerances for `swift package benchmark thresholds check` against the p90 values
+/// checked in under Benchmarks/Thresholds (Benchmarks/README.md, "Regression check").
+/// The check compares p90 only, and a metric fails when it is off by more than either
+/// bound in either direction (an improvement too: then rewrite the files). Metrics not in
+/// a threshold file are not checked.
+enum Tolerance {
+    /// WAL record encode/decode, single-threaded: 2× the p90 time fails. (At 40 % the
+    /// decode failed once on noise alone: 9.4 µs in three runs, then 15 µs.)
+    static var recordTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 100]) }
+    /// Appends and selects take locks, touch the disk or last microseconds, and their p90
+    /// moved by up to 1.75× between two runs on the shared 2-core VM: only more than 2.5×
+    /// the time fails. Their allocation counts carry the check.
+    static var sharedTime: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 150]) }
+    /// Allocation counts: 40 % more (or fewer) fails. Appends varied by 11 % between runs;
+    /// WAL records and selects allocate the same count every run.
+    static var mallocs: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 40]) }
+    /// Per-sample benchmarks also fail when they allocate more than 20 times per
+    /// iteration (1000 samples) more than the file says, which matters when that is 0 or 1.
+    static var mallocsPerSample: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 40], absolute: [.p90: 20]) }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let perBatch = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .one,
         maxDuration: .seconds(3),
-        maxIterations: 1_000_000)
+        maxIterations: 1_000_000,
+        thresholds: [.wallClock: Tolerance.sharedTime, .mallocCountTotal: Tolerance.mallocs])
     let perSample = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .kilo,
         maxDuration: .seconds(2),
-        maxIterations: 1_000_000)
+        maxIterations: 1_000_000,
+        thresholds: [.wallClock: Tolerance.recordTime, .mallocCountTotal: Tolerance.mallocsPerSample])
     let perQuery = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .one,
         maxDuration: .seconds(3),
-        maxIterations: 100_000)
+        maxIterations: 100_000,
+        thresholds: [.wallClock: Tolerance.sharedTime, .mallocCountTotal: Tolerance.mallocs])
 
     // MARK: Appends through the WAL
 
