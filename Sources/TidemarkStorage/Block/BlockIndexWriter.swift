@@ -26,13 +26,15 @@ struct BlockIndexWriter {
 
     /// The encoded index file.
     func encoded() -> [UInt8] {
-        // Symbols: every distinct name and value, sorted bytewise.
-        var symbolSet = Set<String>()
-        for s in series { for l in s.labels { symbolSet.insert(l.name); symbolSet.insert(l.value) } }
-        let symbols = symbolSet.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var symbolIndex: [String: Int] = [:]
+        // Symbols: every distinct name and value, sorted bytewise. Keyed by bytes: with
+        // `String` keys, canonically equivalent values ("é" precomposed and decomposed)
+        // would share one symbol and a series' label would be rewritten to the other.
+        var symbolSet = Set<ByteString>()
+        for s in series { for l in s.labels { symbolSet.insert(ByteString(l.name)); symbolSet.insert(ByteString(l.value)) } }
+        let symbols = symbolSet.map(\.text).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var symbolIndex: [ByteString: Int] = [:]
         symbolIndex.reserveCapacity(symbols.count)
-        for (i, s) in symbols.enumerated() { symbolIndex[s] = i }
+        for (i, s) in symbols.enumerated() { symbolIndex[ByteString(s)] = i }
 
         var out = Self.magic
         var toc: [(offset: Int, length: Int)] = []
@@ -48,7 +50,7 @@ struct BlockIndexWriter {
         }
         var seriesOffsets: [Int] = []
         seriesOffsets.reserveCapacity(series.count)
-        var postings: [String: [String: [UInt64]]] = [:]
+        var postings: [ByteString: [ByteString: [UInt64]]] = [:]
         // Offsets stored in the index are relative to the start of their section
         // (`o` is the whole file being built, so subtract the section's start).
         section { o in
@@ -57,9 +59,10 @@ struct BlockIndexWriter {
                 seriesOffsets.append(o.count - base)
                 Varint.append(UInt64(s.labels.count), to: &o)
                 for l in s.labels {
-                    Varint.append(UInt64(symbolIndex[l.name]!), to: &o)
-                    Varint.append(UInt64(symbolIndex[l.value]!), to: &o)
-                    postings[l.name, default: [:]][l.value, default: []].append(UInt64(i))
+                    let (name, value) = (ByteString(l.name), ByteString(l.value))
+                    Varint.append(UInt64(symbolIndex[name]!), to: &o)
+                    Varint.append(UInt64(symbolIndex[value]!), to: &o)
+                    postings[name, default: [:]][value, default: []].append(UInt64(i))
                 }
                 Varint.append(UInt64(s.chunks.count), to: &o)
                 var prevMax: Int64 = 0
@@ -81,9 +84,9 @@ struct BlockIndexWriter {
         var table: [(name: Int, value: Int, offset: Int)] = []
         section { o in
             let base = o.count
-            for name in postings.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for name in postings.keys.sorted(by: { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }) {
                 let values = postings[name]!
-                for value in values.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                for value in values.keys.sorted(by: { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }) {
                     table.append((symbolIndex[name]!, symbolIndex[value]!, o.count - base))
                     let ids = values[value]!
                     Varint.append(UInt64(ids.count), to: &o)

@@ -63,24 +63,25 @@ struct DBQuerier: Querier {
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        var names = Set<String>()
+        // Distinct by bytes, as label names and values are compared everywhere.
+        var names = Set<ByteString>()
         if matchers.isEmpty {
-            names.formUnion(head.postings.labelNames())
-            for b in blocks { names.formUnion(b.index.labelNames()) }
+            names.formUnion(head.postings.labelNames().map(ByteString.init))
+            for b in blocks { names.formUnion(b.index.labelNames().map(ByteString.init)) }
         } else {
-            for s in try select(matchers, mint: .min, maxt: .max) { for l in s.labels { names.insert(l.name) } }
+            for s in try select(matchers, mint: .min, maxt: .max) { for l in s.labels { names.insert(ByteString(l.name)) } }
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return names.map(\.text).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        var values = Set<String>()
+        var values = Set<ByteString>()
         if matchers.isEmpty {
-            values.formUnion(head.postings.labelValues(name))
-            for b in blocks { values.formUnion(b.index.labelValues(name)) }
+            values.formUnion(head.postings.labelValues(name).map(ByteString.init))
+            for b in blocks { values.formUnion(b.index.labelValues(name).map(ByteString.init)) }
         } else {
-            for s in try select(matchers, mint: .min, maxt: .max) { if let v = s.labels[name] { values.insert(v) } }
+            for s in try select(matchers, mint: .min, maxt: .max) { if let v = s.labels[name] { values.insert(ByteString(v)) } }
         }
-        return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return values.map(\.text).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }

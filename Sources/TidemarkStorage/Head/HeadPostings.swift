@@ -1,13 +1,18 @@
-/// The head's inverted index: label name → value → ascending series ids.
+/// The head's inverted index: label name → value → ascending series ids. Names and
+/// values are keyed by their UTF-8 bytes, as labels are compared everywhere else (a
+/// `String` key would merge canonically equivalent values, "é" precomposed and
+/// decomposed, into one entry, and hash slower).
 final class HeadPostings: PostingsIndex, @unchecked Sendable {
+    typealias Key = ByteString
+
     private let lock = RWLock()
-    private var index: [String: [String: [UInt64]]] = [:]
+    private var index: [Key: [Key: [UInt64]]] = [:]
     private var all: [UInt64] = []
 
     func add(_ id: UInt64, _ labels: Labels) {
         lock.withWriteLock {
             Self.insertSorted(id, into: &all)
-            for l in labels { Self.insertSorted(id, into: &index[l.name, default: [:]][l.value, default: []]) }
+            for l in labels { Self.insertSorted(id, into: &index[Key(l.name), default: [:]][Key(l.value), default: []]) }
         }
     }
 
@@ -29,9 +34,10 @@ final class HeadPostings: PostingsIndex, @unchecked Sendable {
             all.removeAll { ids.contains($0) }
             for ls in labels {
                 for l in ls {
-                    index[l.name]?[l.value]?.removeAll { ids.contains($0) }
-                    if index[l.name]?[l.value]?.isEmpty == true { index[l.name]?[l.value] = nil }
-                    if index[l.name]?.isEmpty == true { index[l.name] = nil }
+                    let (name, value) = (Key(l.name), Key(l.value))
+                    index[name]?[value]?.removeAll { ids.contains($0) }
+                    if index[name]?[value]?.isEmpty == true { index[name]?[value] = nil }
+                    if index[name]?.isEmpty == true { index[name] = nil }
                 }
             }
         }
@@ -40,14 +46,14 @@ final class HeadPostings: PostingsIndex, @unchecked Sendable {
     func allPostings() -> [UInt64] { lock.withReadLock { all } }
 
     func labelValues(_ name: String) -> [String] {
-        lock.withReadLock { (index[name].map { Array($0.keys) } ?? []) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        lock.withReadLock { (index[Key(name)].map { $0.keys.map(\.text) } ?? []) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     func postings(_ name: String, _ value: String) -> [UInt64] {
-        lock.withReadLock { index[name]?[value] ?? [] }
+        lock.withReadLock { index[Key(name)]?[Key(value)] ?? [] }
     }
 
     func labelNames() -> [String] {
-        lock.withReadLock { Array(index.keys) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        lock.withReadLock { index.keys.map(\.text) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }

@@ -49,7 +49,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         switch (kind, matcher) {
         case (.equal, _): return [value]
         case (.regexMatch, .literal(let s)): return [s]
-        case (.regexMatch, .set(let s)): return Array(s)
+        case (.regexMatch, .set(let s)): return s.map(\.text)
         default: return nil
         }
     }
@@ -74,7 +74,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
 /// (`a|b|c`, `.*`, `.+`, `prefix.*`) before falling back to a full regex.
 enum StringMatcher: @unchecked Sendable {
     case literal(String)
-    case set(Set<String>)
+    case set(Set<ByteString>)
     case any
     case nonEmpty
     case prefix(String)
@@ -87,7 +87,7 @@ enum StringMatcher: @unchecked Sendable {
         if !pattern.contains(where: { meta.contains($0) }) { self = .literal(pattern); return }
         let alternatives = pattern.split(separator: "|", omittingEmptySubsequences: false)
         if alternatives.count > 1, alternatives.allSatisfy({ !$0.contains(where: { meta.contains($0) }) }) {
-            self = .set(Set(alternatives.map(String.init)))
+            self = .set(Set(alternatives.map { ByteString(String($0)) }))
             return
         }
         if pattern.hasSuffix(".*"), !pattern.dropLast(2).contains(where: { meta.contains($0) }) {
@@ -104,11 +104,11 @@ enum StringMatcher: @unchecked Sendable {
     @inline(__always)
     func matches(_ v: String) -> Bool {
         switch self {
-        case .literal(let s): return v == s
-        case .set(let s): return s.contains(v)
+        case .literal(let s): return Label.bytesEqual(v, s)
+        case .set(let s): return s.contains(ByteString(v))
         case .any: return true
         case .nonEmpty: return !v.isEmpty
-        case .prefix(let p): return v.hasPrefix(p)
+        case .prefix(let p): return v.utf8.starts(with: p.utf8)
         case .regex(let r): return (try? r.wholeMatch(in: v)) != nil
         }
     }

@@ -44,7 +44,7 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
 
     /// The value of label `name`, or nil.
     public subscript(name: String) -> String? {
-        labels.first { $0.name == name }?.value
+        labels.first { Label.bytesEqual($0.name, name) }?.value
     }
 
     /// The metric name (`__name__`), or nil.
@@ -54,7 +54,7 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
     public func setting(_ name: String, to value: String) -> Labels {
         // The labels are sorted: replace, insert or remove in place instead of re-sorting.
         let i = labels.firstIndex { !$0.name.utf8.lexicographicallyPrecedes(name.utf8) } ?? labels.count
-        let present = i < labels.count && labels[i].name == name
+        let present = i < labels.count && Label.bytesEqual(labels[i].name, name)
         var l = labels
         switch (present, value.isEmpty) {
         case (true, true): l.remove(at: i)

@@ -35,4 +35,34 @@ import Testing
         #expect(try hosts("h3|") == ["", "h3"])
         try db.close()
     }
+
+    /// "café" precomposed and decomposed are two series (as in Prometheus), in the head and
+    /// in blocks, and every matcher kind tells them apart.
+    @Test func matchersCompareValuesByTheirBytes() throws {
+        let (pre, dec) = ("caf\u{E9}", "cafe\u{301}")
+        let dir = TempDir("matcher-bytes")
+        let db = try DB.open(dir.path, options: testOptions())
+        let app = db.appender()
+        _ = try app.append(series("m", ["city": pre]), 20, 1)
+        _ = try app.append(series("m", ["city": dec]), 20, 2)
+        try app.commit()
+        var rows: [(labels: Labels, timestamps: [Int64], values: [Double])] = [
+            (series("b", ["city": pre]), [1], [1]), (series("b", ["city": dec]), [1], [2]),
+        ]
+        rows.sort { $0.labels < $1.labels }
+        try db.writeBlock(minTime: 0, maxTime: 10, series: rows)
+        for metric in ["m", "b"] {
+            func values(_ m: LabelMatcher) throws -> [Double] {
+                try db.querier().select([.equal("__name__", metric), m], mint: .min, maxt: .max).flatMap { try $0.samples().map(\.value) }
+            }
+            #expect(try values(.equal("city", pre)) == [1], "\(metric)")
+            #expect(try values(.equal("city", dec)) == [2], "\(metric)")
+            #expect(try values(LabelMatcher(.notEqual, "city", pre)) == [2], "\(metric)")
+            #expect(try values(LabelMatcher(.regexMatch, "city", pre + "|x")) == [1], "\(metric)")
+            #expect(try values(LabelMatcher(.regexNoMatch, "city", dec + "|x")) == [1], "\(metric)")
+            #expect(try values(LabelMatcher(.regexMatch, "city", "caf\u{E9}.*")) == [1], "\(metric)")
+        }
+        #expect(try db.querier().labelValues("city", []).count == 2)
+        try db.close()
+    }
 }
