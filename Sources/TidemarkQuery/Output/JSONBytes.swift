@@ -25,8 +25,7 @@ struct JSONBytes {
         byte(UInt8(ascii: "\""))
         var copy = s
         let plain = copy.withUTF8 { u -> Bool in
-            // 0xE2 leads U+2028 and U+2029, which Go escapes; the slow path sorts it out.
-            guard !u.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) else { return false }
+            guard !u.contains(where: PrometheusJSON.mayNeedEscaping) else { return false }
             bytes.append(contentsOf: u)
             return true
         }
@@ -77,19 +76,12 @@ struct JSONBytes {
         }
     }
 
-    /// A sample value as a JSON string (`PrometheusFormat.value`; never needs escaping).
+    /// A sample value as a JSON string (`PrometheusFormat.value`; never needs escaping);
+    /// integers are written digit by digit, without a `String`.
     mutating func value(_ v: Double) {
         byte(UInt8(ascii: "\""))
         if v.magnitude < 9_007_199_254_740_992, v == v.rounded(.towardZero), v != 0 {
             integer(Int64(v))
-        } else if v.isFinite, v.magnitude >= 1e-4, v.magnitude < 9_007_199_254_740_992 {
-            // Swift's shortest round-trip text has no exponent here and is then Go's plain
-            // notation less a trailing ".0" (checked against `PrometheusFormat` in tests).
-            var text = v.description
-            text.withUTF8 { u in
-                let n = u.count > 2 && u[u.count - 2] == UInt8(ascii: ".") && u[u.count - 1] == UInt8(ascii: "0") ? u.count - 2 : u.count
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<n]))
-            }
         } else {
             unescaped(PrometheusFormat.value(v))
         }

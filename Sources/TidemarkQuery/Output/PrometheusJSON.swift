@@ -87,14 +87,20 @@ public enum PrometheusJSON {
         return out
     }
 
+    /// True for a UTF-8 byte that may start something Go's encoder escapes: control
+    /// characters, `"`, `\`, `<`, `>`, `&`, and 0xE2, the lead byte of U+2028 and U+2029
+    /// (and of other characters, which the escaping path copies unchanged).
+    @inline(__always)
+    static func mayNeedEscaping(_ b: UInt8) -> Bool {
+        b < 0x20 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26 || b == 0xE2
+    }
+
     /// Appends a JSON string literal: escapes `"`, `\`, control characters, and `<`, `>`,
     /// `&`, U+2028, U+2029 as Go's encoder does, so output matches Prometheus byte for byte.
     public static func appendString(_ s: String, to out: inout String) {
         out += "\""
-        // Most label names and values need no escaping: append them whole. 0xE2 is the
-        // lead byte of U+2028 and U+2029 (and of other characters, which the slow path
-        // copies unchanged).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+        // Most label names and values need no escaping: append them whole.
+        if !s.utf8.contains(where: mayNeedEscaping) {
             out += s
             out += "\""
             return

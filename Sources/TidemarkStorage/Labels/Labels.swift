@@ -86,7 +86,7 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
 
     /// Label by label in byte order, a prefix first: negative, zero or positive.
     public static func compare(_ a: Labels, _ b: Labels) -> Int {
-        if a.fingerprint == b.fingerprint && a == b { return 0 }
+        if a == b { return 0 }
         for (x, y) in zip(a.labels, b.labels) {
             let c = Label.compare(x, y)
             if c != 0 { return c }
