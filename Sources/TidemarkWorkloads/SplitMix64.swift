@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, seedable generator, so property
 /// tests, fuzz-like tests and benchmarks draw the same sequence on every run and machine.
 ///
@@ -28,6 +30,19 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let span = UInt64(bitPattern: range.upperBound &- range.lowerBound)
         if span == .max { return Int64(bitPattern: next()) }
         return range.lowerBound &+ Int64(bitPattern: next() % (span + 1))
+    }
+
+    /// A uniform value in [0, 1) with 53 random bits.
+    public mutating func unitInterval() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+
+    /// A standard-normal value (Box–Muller; one of the pair is dropped, which keeps the
+    /// generator stateless beyond `state`).
+    public mutating func standardNormal() -> Double {
+        let u1 = 1 - unitInterval()  // (0, 1]: log stays finite
+        let u2 = unitInterval()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
     /// True with probability `1 / n`.

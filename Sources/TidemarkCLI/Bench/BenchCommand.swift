@@ -99,6 +99,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "cpu-only, node or high-cardinality.")
     var workload: String = "cpu-only"
 
+    @Option(name: .customLong("cpu-values"), help: "cpu-only values: tsbs (the random walk truncated to integers, as TSBS writes it) or float (the walk at full float precision).")
+    var cpuValues: String = CPUOnlyWorkload.Values.tsbsIntegers.rawValue
+
     @Option(help: "Hosts (cpu-only: 10 series each; node: 41 series each).")
     var hosts: Int = 100
 
@@ -166,6 +169,9 @@ struct BenchCommand: ParsableCommand {
         guard ["cpu-only", "node", "high-cardinality"].contains(workload) else {
             throw ValidationError("--workload: expected cpu-only, node or high-cardinality; got '\(workload)'")
         }
+        guard CPUOnlyWorkload.Values(rawValue: cpuValues) != nil else {
+            throw ValidationError("--cpu-values: expected tsbs or float; got '\(cpuValues)'")
+        }
         guard hosts > 0, series > 0, hours > 0, batch > 0, self.repeat > 0 else {
             throw ValidationError("--hosts, --series, --hours, --batch and --repeat must be positive")
         }
@@ -204,6 +210,7 @@ struct BenchCommand: ParsableCommand {
         _ = try BenchQuery.set(for: w, hosts: hosts).selected(queries)
         var parameters = ["hours": "\(hours)", "seed": "\(seed)", "phases": BenchPhase.allCases.filter(selectedPhases.contains).map(\.rawValue).joined(separator: ",")]
         if workload == "high-cardinality" { parameters["series"] = "\(series)" } else { parameters["hosts"] = "\(hosts)" }
+        if workload == "cpu-only" { parameters["cpu-values"] = cpuValues }
         if selectedPhases.contains(.embedded) { parameters["batch"] = "\(batch)" }
         if selectedPhases.contains(.queries) { parameters["repeat"] = "\(self.repeat)" }
         if selectedPhases.contains(.remoteWrite) { parameters["rw-batch"] = "\(rwBatch)"; parameters["rw-connections"] = "\(rwConnections)" }
@@ -264,7 +271,9 @@ struct BenchCommand: ParsableCommand {
         switch workload {
         case "node": return NodeWorkload(.init(hosts: hosts, scrapes: rounds, seed: seed, start: start))
         case "high-cardinality": return HighCardinalityWorkload(series: series, rounds: rounds, seed: seed, start: start)
-        default: return CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start)
+        default:
+            return CPUOnlyWorkload(hosts: hosts, rounds: rounds, seed: seed, start: start,
+                                   values: CPUOnlyWorkload.Values(rawValue: cpuValues) ?? .tsbsIntegers)
         }
     }
 

@@ -1,10 +1,22 @@
 import TidemarkStorage
 
 /// TSBS's "cpu-only" use case: hosts with TSBS's tag set, each reporting ten CPU gauges
-/// (`cpu_usage_user`, `cpu_usage_system`, … `cpu_usage_guest_nice`) every 10 s. Values
-/// are random walks in [0, 100] with full float precision, as TSBS's generator makes
-/// them (not decimals of limited precision: the hard case for compression).
+/// (`cpu_usage_user`, `cpu_usage_system`, … `cpu_usage_guest_nice`) every 10 s. Each
+/// value is a random walk clamped to [0, 100] with standard-normal steps, as TSBS's
+/// `ClampedRandomWalkDistribution`; TSBS writes the cpu fields as `int64(value)`
+/// (`ToPointAllInt64`), so by default the stored values are those truncated integers.
+/// `Values.fullPrecision` stores the walk itself (about 16 significant digits): the
+/// hard case for compression, kept for comparison.
 public struct CPUOnlyWorkload: BenchWorkload {
+    /// What is stored of each walk.
+    public enum Values: String, Sendable, CaseIterable {
+        /// The walk truncated toward zero, as TSBS emits it (`58i`).
+        case tsbsIntegers = "tsbs"
+        /// The walk at full float precision.
+        case fullPrecision = "float"
+    }
+
+
     public static let metrics = ["user", "system", "idle", "nice", "iowait", "irq", "softirq", "steal", "guest", "guest_nice"]
         .map { "cpu_usage_" + $0 }
     static let regions = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1",
@@ -18,10 +30,13 @@ public struct CPUOnlyWorkload: BenchWorkload {
     public let interval: Int64
     public let seed: UInt64
     public let firstTime: Int64
+    public let values: Values
     public let labels: [Labels]
 
-    public init(hosts: Int, rounds: Int, interval: Int64 = 10_000, seed: UInt64 = 1, start: Int64) {
+    public init(hosts: Int, rounds: Int, interval: Int64 = 10_000, seed: UInt64 = 1, start: Int64,
+                values: Values = .tsbsIntegers) {
         self.hosts = hosts
+        self.values = values
         self.rounds = rounds
         self.interval = interval
         self.seed = seed
@@ -57,12 +72,11 @@ public struct CPUOnlyWorkload: BenchWorkload {
 
     public func makeSamples() -> AnyIterator<WorkloadSample> {
         var rng = SplitMix64(seed: seed ^ 0xC0FFEE)
-        var walk = (0..<labels.count).map { _ in Double(rng.below(10_000)) / 100 }
+        var walk = (0..<labels.count).map { _ in rng.unitInterval() * 100 }
+        let truncate = values == .tsbsIntegers
         var stream = RoundStream(seriesCount: labels.count, rounds: rounds, start: firstTime, interval: interval) { s, _ in
-            // A uniform step in [-1, 1), kept inside [0, 100].
-            let step = Double(Int64(bitPattern: rng.next()) >> 11) / Double(1 << 52)
-            walk[s] = min(100, max(0, walk[s] + step))
-            return walk[s]
+            walk[s] = min(100, max(0, walk[s] + rng.standardNormal()))
+            return truncate ? walk[s].rounded(.towardZero) : walk[s]
         }
         return AnyIterator { stream.next() }
     }
