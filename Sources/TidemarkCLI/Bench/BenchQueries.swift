@@ -11,6 +11,10 @@ struct BenchQuery: Sendable {
     var range: Int64
     var step: Int64
 
+    /// A `topk`/`bottomk` query: among equal values, which series it keeps is not
+    /// defined, so answers are compared by their values at each step.
+    var selectsByRank: Bool { promql.hasPrefix("topk(") || promql.hasPrefix("bottomk(") }
+
     /// The query set for a workload: TSBS's query types translated to PromQL for
     /// `cpu-only`, counter and histogram aggregations over a day (or what there is) for
     /// `node`, and aggregations across all series for `high-cardinality`. Ranges are

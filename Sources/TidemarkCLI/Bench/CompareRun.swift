@@ -111,6 +111,11 @@ struct CompareRun {
             for peer in peers {
                 ratio[peer] = p50["tidemark"]! / max(p50[peer]!, 1e-9)
                 if let d = answers["tidemark"]!.difference(from: answers[peer]!) {
+                    if q.selectsByRank, answers["tidemark"]!.valueDifference(from: answers[peer]!) == nil {
+                        // Same values at every step; tied series chosen differently.
+                        agreement[peer] = "agrees (ties)"
+                        continue
+                    }
                     agreement[peer] = peer == "prometheus" ? "differs: \(d)" : "differs (MetricsQL): \(d)"
                     if peer == "prometheus" { mismatches.append(q.name) }
                 } else {

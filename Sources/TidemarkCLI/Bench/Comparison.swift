@@ -110,6 +110,10 @@ struct Comparison: Codable {
         var out = "\nCOMPARISON over HTTP on 127.0.0.1 (\(samples) samples; ratios are Tidemark/peer, below 1 is Tidemark faster/smaller)\n"
         out += TextTable.render(header: header, rows: rows)
         for note in roundingNotes { out += "* " + note + "\n" }
+        if queries.contains(where: { $0.agreement.values.contains("agrees (ties)") }) {
+            out += "* agrees (ties): the same values at every step, but topk/bottomk kept other series among equal values "
+                + "(which one is kept depends on the order series are fed in; Prometheus's range evaluation uses Go map order)\n"
+        }
         let differing = queries.flatMap { q in q.agreement.sorted { $0.key < $1.key }.filter { !$0.value.hasPrefix("agrees") }.map { "  \(q.name) vs \(label($0.key)): \($0.value)" } }
         if !differing.isEmpty { out += "Answers that differ:\n" + differing.joined(separator: "\n") + "\n" }
         return out
@@ -162,6 +166,28 @@ struct QueryAnswer {
             for (p, q) in zip(a, b) {
                 guard abs(p.0 - q.0) < 1e-6 else { return "\(key): timestamp \(p.0) vs \(q.0)" }
                 guard Self.close(p.1, q.1, relative) else { return "\(key) at \(p.0): \(p.1) vs \(q.1)" }
+            }
+        }
+        return nil
+    }
+
+    /// nil when, at every timestamp, both answers hold the same values (as multisets),
+    /// whichever series carry them. That is what `topk`/`bottomk` define when values
+    /// tie: which of the tied series is kept depends on the order series reach the
+    /// heap, and Prometheus's range evaluation hands them over in Go map order, which
+    /// changes from run to run.
+    func valueDifference(from other: QueryAnswer, relative: Double = 1e-9) -> String? {
+        func byTime(_ a: QueryAnswer) -> [Double: [Double]] {
+            var out: [Double: [Double]] = [:]
+            for points in a.series.values { for (t, v) in points { out[t, default: []].append(v) } }
+            return out.mapValues { $0.sorted { $0.isNaN ? false : ($1.isNaN ? true : $0 < $1) } }
+        }
+        let mine = byTime(self), theirs = byTime(other)
+        guard Set(mine.keys) == Set(theirs.keys) else { return "timestamps differ (\(mine.count) vs \(theirs.count))" }
+        for t in mine.keys.sorted() {
+            let a = mine[t]!, b = theirs[t]!
+            guard a.count == b.count, zip(a, b).allSatisfy({ Self.close($0, $1, relative) }) else {
+                return "at \(t): values \(a) vs \(b)"
             }
         }
         return nil
