@@ -20,11 +20,17 @@ struct BlockWriter {
 
     /// What a merged block replaced (meta.json's `compaction`).
     let compaction: BlockMeta.Compaction?
+    /// Joins a series' small adjacent chunks (raw blocks; nil keeps chunks as given).
+    private let coalescer: ChunkCoalescer?
 
-    /// Starts a block covering [minTime, maxTime) under `parent`.
+    /// Starts a block covering [minTime, maxTime) under `parent`. In a raw block a
+    /// series' adjacent chunks are joined up to `samplesPerChunk` samples
+    /// (`ChunkCoalescer`); nil writes chunks as they are given.
     init(parent: String, minTime: Int64, maxTime: Int64, source: String,
-         resolution: String = "raw", compaction: BlockMeta.Compaction? = nil) throws(StorageError) {
+         resolution: String = "raw", compaction: BlockMeta.Compaction? = nil,
+         samplesPerChunk: Int? = nil) throws(StorageError) {
         self.compaction = compaction
+        self.coalescer = resolution == "raw" ? samplesPerChunk.map { ChunkCoalescer(limit: $0) } : nil
         self.parent = parent
         self.ulid = ULID.make()
         self.minTime = minTime
@@ -38,8 +44,9 @@ struct BlockWriter {
 
     /// Adds a series with its chunks (time-ordered). Series must come in label order; a
     /// series with no chunks is skipped.
-    mutating func add(_ labels: Labels, chunks: [(bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int)]) throws(StorageError) {
-        guard !chunks.isEmpty else { return }
+    mutating func add(_ labels: Labels, chunks given: [(bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int)]) throws(StorageError) {
+        guard !given.isEmpty else { return }
+        let chunks = coalescer?.coalesce(given) ?? given
         precondition(lastLabels.map { $0 < labels } ?? true, "BlockWriter: series out of order")
         lastLabels = labels
         var indices: [Int] = []

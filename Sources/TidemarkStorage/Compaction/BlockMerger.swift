@@ -27,7 +27,8 @@ struct BlockMerger {
         let source = sources.contains { $0.meta.source == "head" } ? "head" : (sources.first?.meta.source ?? "import")
         var writer = try BlockWriter(
             parent: parent, minTime: minTime, maxTime: maxTime, source: source,
-            resolution: sources.first?.meta.resolution ?? "raw", compaction: compaction)
+            resolution: sources.first?.meta.resolution ?? "raw", compaction: compaction,
+            samplesPerChunk: samplesPerChunk)
         do {
             var cursors = try sources.map { (b) throws(StorageError) in try SeriesCursor(b) }
             while true {

@@ -72,7 +72,7 @@ extension DB {
                 let sources = current.filter { ids.contains($0.meta.ulid) }
                 let level = (sources.map { $0.meta.compaction?.level ?? 1 }.max() ?? 1) + 1
                 progress?("merging \(sources.count) blocks [\(group.first!.minTime), \(group.map(\.maxTime).max()!)) …")
-                let merged = try BlockMerger(sources: sources, samplesPerChunk: options.samplesPerChunk,
+                let merged = try BlockMerger(sources: sources, samplesPerChunk: options.blockSamplesPerChunk,
                                              deleted: { [tombstones] in tombstones.intervals(for: $0) })
                     .write(parent: directory, level: level)
                 let reader = try BlockReader(directory: directory + "/" + merged.ulid, pageCache: pageCache)

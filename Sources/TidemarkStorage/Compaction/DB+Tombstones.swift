@@ -40,7 +40,7 @@ extension DB {
                 }
                 guard touched else { continue }
                 let level = block.meta.compaction?.level ?? 1
-                let result = try BlockMerger(sources: [block], samplesPerChunk: options.samplesPerChunk,
+                let result = try BlockMerger(sources: [block], samplesPerChunk: options.blockSamplesPerChunk,
                                              deleted: { [tombstones] in tombstones.intervals(for: $0) })
                     .write(parent: directory, level: level)
                 replace([block], with: try BlockReader(directory: directory + "/" + result.ulid, pageCache: pageCache))

@@ -187,7 +187,8 @@ public final class DB: @unchecked Sendable {
     /// Writes a block with `fill`, moves it into place and adds it to the open set; on
     /// failure the temporary directory is removed. Returns nil if `fill` added nothing.
     private func writeBlock(minTime: Int64, maxTime: Int64, source: String, _ fill: (inout BlockWriter) throws(StorageError) -> Void) throws(StorageError) -> BlockMeta? {
-        var writer = try BlockWriter(parent: directory, minTime: minTime, maxTime: maxTime, source: source)
+        var writer = try BlockWriter(parent: directory, minTime: minTime, maxTime: maxTime, source: source,
+                                     samplesPerChunk: options.blockSamplesPerChunk)
         do {
             try fill(&writer)
             if writer.isEmpty {
@@ -213,7 +214,7 @@ public final class DB: @unchecked Sendable {
                 var chunks: [(bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int)] = []
                 var start = 0
                 while start < s.timestamps.count {
-                    let end = min(s.timestamps.count, start + options.samplesPerChunk)
+                    let end = min(s.timestamps.count, start + options.blockSamplesPerChunk)
                     var b = ChunkBuilder()
                     for i in start..<end {
                         do { try b.append(s.timestamps[i], s.values[i]) } catch {

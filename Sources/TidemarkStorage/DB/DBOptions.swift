@@ -9,6 +9,11 @@ public struct DBOptions: Sendable {
     public var blockRange: Int64 = 2 * 3600 * 1000
     /// Samples per head chunk before a new chunk starts.
     public var samplesPerChunk = 240
+    /// Most samples in one chunk of a block (written from the head, merged or imported):
+    /// adjacent head chunks are joined up to this. Fewer, longer chunks cost fewer bytes
+    /// of chunk headers and index entries (720 is two hours at 10 s); shorter ones
+    /// decode less for a query that needs a few samples of each series.
+    public var blockSamplesPerChunk = 720
     /// Run a background thread that cuts blocks from the head when it is due.
     public var backgroundCompaction = true
     /// How often the background thread checks, in ms.
