@@ -79,7 +79,7 @@ public struct ChunkBuilder: Sendable {
     }
 
     /// Encodes a whole sorted series slice in the smallest codec that holds it exactly:
-    /// `decimalPacked` when every value is an exact decimal and that is no larger, else
+    /// `decimalPacked` (or `decimalRice`) when every value is an exact decimal and that is no larger, else
     /// `xorColumns`. Block writers use this; the head's open chunks stay XOR.
     public static func encodeSmallest(timestamps: [Int64], values: [Double]) throws(ChunkError) -> [UInt8] {
         let xor = try encode(timestamps: timestamps, values: values)

@@ -9,12 +9,16 @@ public enum ChunkEncoding: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     /// The `xorColumns` columns plus a start-timestamp column (`StartColumn`): written
     /// only for chunks in which some sample has a start timestamp.
     case xorColumnsWithStart = 3
+    /// The `decimalPacked` layout whose columns may also be Rice-coded (`RiceColumn`,
+    /// told apart by their first byte): written when that makes the chunk smaller.
+    case decimalRice = 4
 
     public var description: String {
         switch self {
         case .xorColumns: return "xor"
         case .decimalPacked: return "decimal"
         case .xorColumnsWithStart: return "xor+st"
+        case .decimalRice: return "decimal+rice"
         }
     }
 }

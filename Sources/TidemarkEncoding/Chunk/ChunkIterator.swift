@@ -42,14 +42,14 @@ public struct ChunkIterator: Sendable {
         }
         self.bytes = bytes
         switch encoding {
-        case .decimalPacked:
+        case .decimalPacked, .decimalRice:
             var pos = start + 1
             guard let n = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("truncated header") }
             // Packed fields may be 0 bits wide, so the chunk's size does not bound its
             // count: cap it by what decoding may allocate instead.
             guard n <= UInt64(Self.maxSamples) else { throw .corrupt("header declares \(n) samples") }
             count = Int(n)
-            decimal = DecimalChunk.Header(columns: pos, end: end)
+            decimal = DecimalChunk.Header(columns: pos, end: end, rice: encoding == .decimalRice)
             timestamps = TimestampDecoder([], count: 0)
             values = XORValueDecoder([], count: 0)
             startTimestamps = []

@@ -1,5 +1,7 @@
 /// The `decimalPacked` chunk codec (encoding byte 0x02): timestamps as bit-packed
-/// delta-of-deltas, values as bit-packed deltas of decimal mantissas.
+/// delta-of-deltas, values as bit-packed deltas of decimal mantissas. Encoding byte 0x04
+/// (`decimalRice`) is the same layout with either column possibly Rice-coded
+/// (`IntegerColumn`), used when that is smaller.
 ///
 /// ```
 /// ┌──────┬─────────┬──────────────┬──────────┬─────────────────────┬───────┬────────────────┬─────────────────────┐
@@ -34,13 +36,14 @@ public enum DecimalChunk {
                 let previous = timestamps[i - 1] &- timestamps[i - 2]
                 dods.append(Varint.zigzag(delta &- previous))
             }
-            PackedIntegers.append(dods, to: &out)
+            if IntegerColumn.append(dods, to: &out, allowRice: true) { out[0] = ChunkEncoding.decimalRice.rawValue }
         }
         out.append(UInt8(decimal.scale))
         let ms = decimal.mantissas
         Varint.appendSigned(ms[0], to: &out)
         if n >= 2 {
-            PackedIntegers.append((1..<n).map { Varint.zigzag(ms[$0] &- ms[$0 - 1]) }, to: &out)
+            let deltas = (1..<n).map { Varint.zigzag(ms[$0] &- ms[$0 - 1]) }
+            if IntegerColumn.append(deltas, to: &out, allowRice: true) { out[0] = ChunkEncoding.decimalRice.rawValue }
         }
         return out
     }
@@ -51,6 +54,14 @@ public enum DecimalChunk {
         /// Index of the first byte after the count.
         @usableFromInline let columns: Int
         @usableFromInline let end: Int
+        /// A `decimalRice` chunk: its columns may be Rice-coded.
+        @usableFromInline let rice: Bool
+
+        @usableFromInline init(columns: Int, end: Int, rice: Bool) {
+            self.columns = columns
+            self.end = end
+            self.rice = rice
+        }
     }
 
     /// Decodes all `count` samples of the chunk whose columns start at `header.columns`.
@@ -73,7 +84,7 @@ public enum DecimalChunk {
             if n >= 3 {
                 // The running sums (dod → delta → timestamp) run inside the unpacking loop.
                 let out = ts + 2
-                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 2) { i, z in
+                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 2, allowRice: header.rice) { i, z in
                     delta &+= UInt64(bitPattern: Varint.unzigzag(z))
                     t &+= Int64(bitPattern: delta)
                     out[i] = t
@@ -91,13 +102,13 @@ public enum DecimalChunk {
             let out = vs + 1
             // Two loops so the common integer case has no division.
             if k == 0 {
-                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 1) { i, z in
+                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 1, allowRice: header.rice) { i, z in
                     m &+= Varint.unzigzag(z)
                     out[i] = Double(m)
                 }
             } else {
                 let p = DecimalScale.powers[k]
-                try PackedIntegers.forEach(bytes, at: &pos, end: end, count: n - 1) { i, z in
+                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 1, allowRice: header.rice) { i, z in
                     m &+= Varint.unzigzag(z)
                     out[i] = Double(m) / p
                 }

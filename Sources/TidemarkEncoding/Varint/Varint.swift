@@ -20,6 +20,11 @@ public enum Varint {
     }
 
     /// Appends a zig-zag encoded signed varint.
+    /// Bytes `append` writes for `value`.
+    @inlinable public static func size(_ value: UInt64) -> Int {
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    }
+
     @inlinable public static func appendSigned(_ value: Int64, to out: inout [UInt8]) {
         append(zigzag(value), to: &out)
     }

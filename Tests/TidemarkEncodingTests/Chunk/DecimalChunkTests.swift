@@ -13,7 +13,7 @@ struct DecimalChunkTests {
     static func expectRoundTrip(_ ts: [Int64], _ vs: [Double], _ label: String = "",
                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
         let bytes = try encode(ts, vs, sourceLocation: sourceLocation)
-        #expect(bytes.first == ChunkEncoding.decimalPacked.rawValue, sourceLocation: sourceLocation)
+        #expect([ChunkEncoding.decimalPacked.rawValue, ChunkEncoding.decimalRice.rawValue].contains(bytes.first ?? 0), sourceLocation: sourceLocation)
         let whole = try ChunkIterator.decodeAll(bytes)
         #expect(whole.timestamps == ts, "\(label)", sourceLocation: sourceLocation)
         #expect(whole.values.bitPatterns == vs.bitPatterns, "\(label)", sourceLocation: sourceLocation)
@@ -165,5 +165,51 @@ struct DecimalChunkTests {
         }
         // A header declaring more samples than a chunk may hold is refused outright.
         #expect(throws: ChunkError.self) { try ChunkIterator([0x02, 0xFF, 0xFF, 0xFF, 0x7F]) }
+    }
+}
+
+@Suite("Decimal chunks with Rice-coded columns")
+struct DecimalRiceChunkTests {
+    @Test func goldenBytesOfTheFormatDocsExample() throws {
+        // Twelve integer samples 10 s apart: the value steps (0,0,0,0,1,0,0,0,0,2,0)
+        // code smaller as Rice (5 bytes) than at a fixed width (6), the all-zero dods
+        // smaller at width 0 (2 bytes).
+        let ts = (0..<12).map { 1_700_000_000_000 + Int64($0) * 10_000 }
+        let vs: [Double] = [50, 50, 50, 50, 50, 51, 51, 51, 51, 51, 53, 53]
+        let bytes = try #require(DecimalChunk.encode(timestamps: ts, values: vs))
+        #expect(bytes == [
+            0x04, 0x0C,                          // decimalRice, 12 samples
+            0x80, 0xA0, 0xAB, 0xFE, 0xF9, 0x62,  // t₀
+            0x90, 0x4E,                          // Δ₁ = 10000
+            0x00, 0x00,                          // dods: width 0, no exceptions
+            0x00, 0x64,                          // scale 0, m₀ = 50
+            0x80, 0x03, 0xF3, 0xE1, 0x80,        // Rice k=0: 1111 001 1111 00001 1, padded
+        ])
+        let back = try ChunkIterator.decodeAll(bytes)
+        #expect(back.timestamps == ts && back.values == vs)
+        // The 0x02 form of the same chunk (an older writer's) still decodes.
+        let old: [UInt8] = Array(bytes[0..<14]).replacing([0x04], with: [0x02], maxReplacements: 1)
+            + [0x00, 0x02, 0x04, 0x02, 0x04, 0x04]
+        let fromOld = try ChunkIterator.decodeAll(old)
+        #expect(fromOld.timestamps == ts && fromOld.values == vs)
+        // A 0x02 chunk may not hold a Rice column.
+        var bad = bytes
+        bad[0] = 0x02
+        #expect(throws: ChunkError.self) { try ChunkIterator.decodeAll(bad) }
+    }
+
+    @Test func tsbsLikeIntegerWalksCostAboutTwoAndAQuarterBitsPerValue() throws {
+        var rng = SplitMix64(seed: 11)
+        var x = 50.0
+        let vs: [Double] = (0..<720).map { _ in
+            x = min(100, max(0, x + rng.standardNormal()))
+            return x.rounded(.towardZero)
+        }
+        let ts = (0..<720).map { Int64($0) * 10_000 }
+        let bytes = try #require(DecimalChunk.encode(timestamps: ts, values: vs))
+        #expect(bytes.first == ChunkEncoding.decimalRice.rawValue)
+        #expect(bytes.count * 8 < 720 * 5 / 2, "\(bytes.count) bytes")
+        let back = try ChunkIterator.decodeAll(bytes)
+        #expect(back.timestamps == ts && back.values == vs)
     }
 }

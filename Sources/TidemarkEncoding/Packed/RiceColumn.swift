@@ -1,0 +1,111 @@
+/// A column of unsigned integers in a Rice code: value `v` is its quotient `v >> k` in
+/// unary (that many 0 bits, then a 1) followed by its low `k` bits. Small values cost
+/// few bits whatever the largest one is, which suits deltas that are mostly 0 or ±1
+/// with a tail (a random walk's steps cost about 2.3 bits each instead of a fixed
+/// width's 3).
+///
+/// Layout (docs/format/chunk.md, "Rice-coded column"):
+///
+/// ```
+/// ┌──────────────┬──────────────┬────────────────────────────────────────────────┐
+/// │ 0x80 | k     │ uvarint L    │ L bytes: count codes, MSB first, zero-padded   │
+/// │ u8, k ≤ 63   │              │                                                │
+/// └──────────────┴──────────────┴────────────────────────────────────────────────┘
+///  code of v:  q = v >> k < 32:  q × "0", "1", low k bits of v
+///              otherwise:        32 × "0", v in 64 bits             (escape)
+/// ```
+///
+/// The first byte tells it from a fixed-width column (`PackedIntegers`, whose width byte
+/// is at most 64). The column does not store `count`: the chunk header does.
+public enum RiceColumn {
+    /// Quotients from this on are escaped: 32 zero bits, then the raw 64-bit value.
+    static let escapeQuotient: UInt64 = 32
+    /// The first byte's marker bit.
+    public static let marker: UInt8 = 0x80
+
+    /// Size in bits of `values` coded with parameter `k`.
+    static func bits(_ values: [UInt64], k: Int) -> Int {
+        var total = 0
+        for v in values {
+            let q = v >> UInt64(k)
+            total += q < escapeQuotient ? Int(q) + 1 + k : Int(escapeQuotient) + 64
+        }
+        return total
+    }
+
+    /// The parameter that codes `values` in the fewest bits, and that size in bits.
+    static func bestParameter(_ values: [UInt64]) -> (k: Int, bits: Int) {
+        var best = (k: 0, bits: bits(values, k: 0))
+        var k = 1
+        // The size falls as k grows until k reaches the values' typical magnitude, then
+        // rises: stop at the first rise.
+        while k <= 63 {
+            let b = bits(values, k: k)
+            if b >= best.bits { break }
+            best = (k, b)
+            k += 1
+        }
+        return best
+    }
+
+    /// Appends `values` as a Rice column with parameter `k` to `out`.
+    static func append(_ values: [UInt64], k: Int, to out: inout [UInt8]) {
+        precondition((0...63).contains(k))
+        var writer = BitWriter(reservingBytes: (bits(values, k: k) + 7) / 8)
+        let mask: UInt64 = k == 0 ? 0 : (1 << UInt64(k)) &- 1
+        for v in values {
+            let q = v >> UInt64(k)
+            if q < escapeQuotient {
+                // q zeros and the terminating one: the one bit shifted q places up.
+                writer.writeBits(1, count: Int(q) + 1)
+                if k > 0 { writer.writeBits(v & mask, count: k) }
+            } else {
+                writer.writeBits(0, count: Int(escapeQuotient))
+                writer.writeBits(v, count: 64)
+            }
+        }
+        let stream = writer.bytes
+        out.append(marker | UInt8(k))
+        Varint.append(UInt64(stream.count), to: &out)
+        out.append(contentsOf: stream)
+    }
+
+    /// Decodes a Rice column of `count` values whose first byte is at `bytes[position]`,
+    /// handing each to `body` with its index, in order. `position` moves past the column;
+    /// throws if it is malformed or runs past `end` (then `body` may have seen some
+    /// values, zeros in place of the missing ones).
+    @inlinable @inline(__always)
+    public static func forEach(
+        _ bytes: [UInt8], at position: inout Int, end: Int, count: Int, _ body: (Int, UInt64) -> Void
+    ) throws(ChunkError) {
+        guard position < end, bytes[position] & marker != 0 else {
+            throw .corrupt("rice column header missing at byte \(position)")
+        }
+        let k = Int(bytes[position] & ~marker)
+        guard k <= 63 else { throw .corrupt("rice parameter \(k) > 63 at byte \(position)") }
+        position += 1
+        guard let length = ByteVarint.read(bytes, &position, end), length <= UInt64(end - position) else {
+            throw .corrupt("rice column length missing or past the chunk end at byte \(position)")
+        }
+        let streamEnd = position + Int(length)
+        var reader = BitReader(bytes, start: position, end: streamEnd)
+        let shift = UInt64(truncatingIfNeeded: k)
+        for i in 0..<count {
+            // One peek shows the whole unary part (or that it is an escape).
+            let zeros = reader.peek().leadingZeroBitCount
+            if _fastPath(zeros < 32) {
+                reader.skip(zeros &+ 1)
+                let low = k == 0 ? 0 : reader.takeWide(k)
+                body(i, UInt64(truncatingIfNeeded: zeros) &<< shift | low)
+            } else {
+                reader.skip(32)
+                body(i, reader.takeWide(64))
+            }
+        }
+        guard !reader.overrun else { throw .corrupt("rice column of \(count) values runs past its \(length) bytes") }
+        guard reader.bitsRemaining < 8 else {
+            throw .corrupt("rice column has \(reader.bitsRemaining / 8) bytes after its \(count) values")
+        }
+        position = streamEnd
+    }
+}
