@@ -90,12 +90,25 @@ public enum RiceColumn {
         let streamEnd = position + Int(length)
         var reader = BitReader(bytes, start: position, end: streamEnd)
         let shift = UInt64(truncatingIfNeeded: k)
+        // A code of up to 57 bits (unary part, its 1, k low bits) comes from one peek.
+        let fitsOnePeek = 32 + 1 + k <= 57
+        let dropLow = UInt64(truncatingIfNeeded: 64 &- k)
         for i in 0..<count {
-            // One peek shows the whole unary part (or that it is an escape).
-            let zeros = reader.peek().leadingZeroBitCount
+            let word = reader.peek()
+            let zeros = word.leadingZeroBitCount
             if _fastPath(zeros < 32) {
-                reader.skip(zeros &+ 1)
-                let low = k == 0 ? 0 : reader.takeWide(k)
+                let unary = zeros &+ 1
+                let low: UInt64
+                if k == 0 {
+                    low = 0
+                    reader.skip(unary)
+                } else if fitsOnePeek {
+                    low = (word &<< UInt64(truncatingIfNeeded: unary)) &>> dropLow
+                    reader.skip(unary &+ k)
+                } else {
+                    reader.skip(unary)
+                    low = reader.takeWide(k)
+                }
                 body(i, UInt64(truncatingIfNeeded: zeros) &<< shift | low)
             } else {
                 reader.skip(32)
