@@ -3,7 +3,8 @@
 ///
 /// Layout (see docs/format/chunk.md): the first value as 64 raw bits; then per value
 /// `0` (same bits as before), `10` + the XOR inside the previous window when its leading
-/// and trailing zeros cover at least the previous ones, or `11` + 5 bits of leading-zero
+/// and trailing zeros cover at least the previous ones (and the window wastes at most
+/// 11 bits), or `11` + 5 bits of leading-zero
 /// count + 6 bits of window width (0 means 64) + the window. Bits are compared, not
 /// values, so NaN payloads, −0.0 and the staleness marker round-trip exactly.
 public struct XORValueEncoder: Sendable {
@@ -27,7 +28,11 @@ public struct XORValueEncoder: Sendable {
             } else {
                 let lz = min(x.leadingZeroBitCount, 31)
                 let tz = x.trailingZeroBitCount
-                if leading != 0xFF && lz >= leading && tz >= trailing {
+                // Reuse the previous window when the XOR fits in it, unless the window
+                // wastes more bits than a new one's 11-bit header costs: a window kept
+                // from one wide XOR would otherwise widen every later value of the
+                // chunk (the decoder reads either form).
+                if leading != 0xFF && lz >= leading && tz >= trailing && (lz - leading) + (tz - trailing) <= 11 {
                     writer.writeBits(0b10, count: 2)
                     writer.writeBits(x >> UInt64(trailing), count: 64 - leading - trailing)
                 } else {

@@ -46,14 +46,14 @@ struct BlockWriter {
     /// series with no chunks is skipped.
     mutating func add(_ labels: Labels, chunks given: [(bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int)]) throws(StorageError) {
         guard !given.isEmpty else { return }
-        let chunks = coalescer?.coalesce(given) ?? given
+        // Blocks are written once and read many times: each chunk goes in its smallest
+        // codec (decimal chunks are also several times faster to decode).
+        let chunks = coalescer?.coalesce(given) ?? given.map(ChunkCoalescer.smallest)
         precondition(lastLabels.map { $0 < labels } ?? true, "BlockWriter: series out of order")
         lastLabels = labels
         var indices: [Int] = []
         for c in chunks {
-            // Blocks are written once and read many times: store each chunk in its
-            // smallest codec (decimal chunks are also several times faster to decode).
-            indices.append(try pages.add(ChunkBuilder.recodeSmallest(c.bytes), minTime: c.minTime, maxTime: c.maxTime, samples: c.samples))
+            indices.append(try pages.add(c.bytes, minTime: c.minTime, maxTime: c.maxTime, samples: c.samples))
             samples += c.samples
         }
         chunkCount += chunks.count

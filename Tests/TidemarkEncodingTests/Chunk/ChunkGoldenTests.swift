@@ -47,11 +47,15 @@ struct ChunkGoldenTests {
 
     @Test func extremesAndSpecialValues() throws {
         // dod = Int64.max - 5 takes the 64-bit bucket; stale marker → -0.0 opens a
-        // 63-bit window; -0.0 → +Inf reuses it.
-        try Self.check(
-            [-5, 0, .max],
-            [Double(bitPattern: 0x7FF0_0000_0000_0002), -0.0, .infinity],
-            "01 03 0b 09 05 fbffffffffffffffd0 7ff0000000000002 c1ffff8000000000001bffc0000000000000")
+        // 63-bit window; -0.0 → +Inf (XOR fff0000000000000) would fit in it but waste
+        // 51 bits, so it opens a 12-bit one: 11 00000 001100 111111111111.
+        let ts: [Int64] = [-5, 0, .max]
+        let vs = [Double(bitPattern: 0x7FF0_0000_0000_0002), -0.0, .infinity]
+        try Self.check(ts, vs, "01 03 0b 09 05 fbffffffffffffffd0 7ff0000000000002 c1ffff8000000000001c067ff8")
+        // Encoders before 2026-11 reused the 63-bit window (10 + 63 bits); those chunks
+        // decode the same.
+        let reused = try ChunkIterator.decodeAll(bytes(hex: "01030b0905fbffffffffffffffd07ff0000000000002c1ffff8000000000001bffc0000000000000"))
+        #expect(reused.timestamps == ts && reused.values.bitPatterns == vs.bitPatterns)
     }
 
     @Test func regularCounterThirtySamples() throws {

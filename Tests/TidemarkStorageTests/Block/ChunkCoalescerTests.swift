@@ -1,5 +1,6 @@
 import Testing
 import TidemarkEncoding
+import TidemarkWorkloads
 @testable import TidemarkStorage
 
 @Suite struct ChunkCoalescerTests {
@@ -44,16 +45,34 @@ import TidemarkEncoding
         let given = try Self.chunks([800, 30, 30], starts: true)
         let joined = ChunkCoalescer(limit: 720).coalesce(given)
         #expect(joined.map(\.samples) == [800, 60])
-        #expect(joined[0].bytes == given[0].bytes)
+        #expect(joined[0].bytes == ChunkBuilder.recodeSmallest(given[0].bytes))
         #expect(try Self.samples(joined).allSatisfy { $0.2 == 1_000_000 })
     }
 
     @Test func leavesOverlappingOrSingleChunksAlone() throws {
         let a = try Self.chunks([10]), b = try Self.chunks([10], t0: 1_050_000)  // overlaps a
         let out = ChunkCoalescer(limit: 720).coalesce(a + b)
-        #expect(out.map(\.bytes) == [a[0].bytes, b[0].bytes])
-        #expect(ChunkCoalescer(limit: 720).coalesce(a).map(\.bytes) == [a[0].bytes])
+        #expect(out.map(\.bytes) == [a[0].bytes, b[0].bytes].map(ChunkBuilder.recodeSmallest))
+        #expect(ChunkCoalescer(limit: 720).coalesce(a).map(\.bytes) == [ChunkBuilder.recodeSmallest(a[0].bytes)])
         #expect(ChunkCoalescer(limit: 1).coalesce(try Self.chunks([1, 1])).count == 2)
+    }
+
+    @Test func joinsOnlyWhereTheJoinedChunkIsSmaller() throws {
+        // Integers (a decimal chunk), then full-precision floats (XOR only): joined, the
+        // integers would have to be XOR too, which costs more than a second chunk.
+        var rng = SplitMix64(seed: 3)
+        var ints = ChunkBuilder(), floats = ChunkBuilder(), more = ChunkBuilder()
+        for i in 0..<240 { try ints.append(Int64(i) * 10_000, Double(50 + i % 3)) }
+        for i in 240..<480 { try floats.append(Int64(i) * 10_000, rng.unitInterval() * 100) }
+        for i in 480..<600 { try more.append(Int64(i) * 10_000, rng.unitInterval() * 100) }
+        let given: [ChunkCoalescer.Chunk] = [ints, floats, more].map { ($0.encoded(), $0.minTime, $0.maxTime, $0.count) }
+        let out = ChunkCoalescer(limit: 720).coalesce(given)
+        #expect(out.map(\.samples) == [240, 360])
+        let smallest = given.map { ChunkBuilder.recodeSmallest($0.bytes).count }.reduce(0, +)
+        #expect(out.map(\.bytes.count).reduce(0, +) <= smallest + ChunkCoalescer.indexEntryBytes)
+        #expect(out[0].bytes.first == ChunkEncoding.decimalPacked.rawValue)
+        #expect(out[1].bytes.first == ChunkEncoding.xorColumns.rawValue)
+        #expect(try Self.samples(out).map(\.1) == (try Self.samples(given)).map(\.1))
     }
 
     @Test func blocksCutFromTheHeadHoldLongerChunks() throws {
@@ -74,3 +93,4 @@ import TidemarkEncoding
         try db.close()
     }
 }
+
