@@ -113,4 +113,27 @@ import TidemarkStorage
         let top = json?["topMetrics"] as? [[String: Any]] ?? []
         #expect(top.first?["name"] as? String == "http_request_duration_seconds_bucket")
     }
+
+    @Test func inspectAnalyzeTalliesChunkBytesByCodecAndMetric() throws {
+        let dir = try TempDir("cli-analyze")
+        defer { dir.remove() }
+        let file = dir.path + "/in.prom"
+        try Self.promText.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try tidemark(["import", "--data", dir.path + "/d", file]).status == 0)
+        let r = try tidemark(["inspect", "--data", dir.path + "/d", "--format", "json", "--analyze", "--top", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let usage = try #require(json?["chunkUsage"] as? [String: Any])
+        let codecs = usage["byEncoding"] as? [[String: Any]] ?? []
+        // Every imported sample is in some chunk; node_load1's +Inf keeps it XOR, the
+        // counter's decimals make a decimal chunk.
+        #expect(codecs.reduce(0) { $0 + ($1["samples"] as? Int ?? 0) } == 6)
+        #expect(Set(codecs.compactMap { $0["name"] as? String }) == ["xor", "decimal"])
+        #expect(usage["metricCount"] as? Int == 2)
+        let top = usage["topMetrics"] as? [[String: Any]] ?? []
+        #expect(top.count == 1)
+        let text = try tidemark(["inspect", "--data", dir.path + "/d", "--analyze"])
+        #expect(text.stdout.contains("by codec") && text.stdout.contains("node_load1") && text.stdout.contains("BITS/SAMPLE"))
+        #expect(try tidemark(["inspect", "--data", dir.path + "/d", "--analyze", "--top", "0"]).status == 2)
+    }
 }

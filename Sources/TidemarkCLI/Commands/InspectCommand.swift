@@ -12,6 +12,7 @@ struct InspectCommand: ParsableCommand {
               tidemark inspect --data ./tidemark-data
               tidemark inspect --data ./tidemark-data --format json | jq .bytesPerSample
               tidemark inspect --data ./tidemark-data --verify    also decode every chunk
+              tidemark inspect --data ./tidemark-data --analyze   chunk bytes by codec and metric
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -22,14 +23,22 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Read and check every chunk of every block.")
     var verify = false
 
+    @Flag(help: "Read every chunk of every raw block and show its bytes by chunk codec and by metric name (the biggest first).")
+    var analyze = false
+
+    @Option(help: "Metric names --analyze lists.")
+    var top: Int = 15
+
     func validate() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format: expected text or json, got '\(format)'") }
+        guard top > 0 else { throw ValidationError("--top must be positive, got \(top)") }
     }
 
     func run() throws {
         let db = try dataOptions.open()
         defer { try? db.close() }
-        let report = try InspectReport.make(db, verify: verify)
+        var report = try InspectReport.make(db, verify: verify)
+        if analyze { report.chunkUsage = try InspectReport.ChunkUsage.make(db, top: top) }
         if format == "json" {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -71,6 +80,47 @@ struct InspectReport: Codable {
         var name: String
         var series: Int
     }
+    /// Chunk bytes by codec and metric (`--analyze`).
+    struct ChunkUsage: Codable {
+        struct Row: Codable {
+            var name: String
+            var chunks: Int
+            var samples: Int
+            var bytes: Int
+            var bitsPerSample: Double
+            /// Share of all chunk bytes.
+            var share: Double
+        }
+        var byEncoding: [Row]
+        /// The metrics with the most chunk bytes, at most `--top` of them.
+        var topMetrics: [Row]
+        var metricCount: Int
+
+        static func make(_ db: DB, top: Int) throws -> ChunkUsage {
+            var all = BlockChunkUsage()
+            for b in db.blocks where b.meta.resolution == "raw" { all.add(try b.chunkUsage()) }
+            let total = max(1, all.byEncoding.values.reduce(0) { $0 + $1.bytes })
+            func rows(_ d: [String: BlockChunkUsage.Tally]) -> [Row] {
+                d.map { Row(name: $0.key, chunks: $0.value.chunks, samples: $0.value.samples, bytes: $0.value.bytes,
+                            bitsPerSample: $0.value.bitsPerSample, share: Double($0.value.bytes) / Double(total)) }
+                    .sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.name < $1.name }
+            }
+            return ChunkUsage(byEncoding: rows(all.byEncoding), topMetrics: Array(rows(all.byMetric).prefix(top)),
+                              metricCount: all.byMetric.count)
+        }
+
+        var text: String {
+            func render(_ title: String, _ rows: [Row]) -> String {
+                TextTable.render(header: [title, "CHUNKS", "SAMPLES", "BYTES", "BITS/SAMPLE", "SHARE"], rows: rows.map {
+                    [$0.name, "\($0.chunks)", "\($0.samples)", Terminal.bytes($0.bytes), Terminal.fmt($0.bitsPerSample, decimals: 2),
+                     Terminal.fmt($0.share * 100, decimals: 1) + " %"]
+                })
+            }
+            var out = "\nChunk bytes in raw blocks, before page compression, by codec:\n" + render("CODEC", byEncoding)
+            out += "\nBy metric name (\(topMetrics.count) of \(metricCount) with the most bytes):\n" + render("METRIC", topMetrics)
+            return out
+        }
+    }
     var directory: String
     var blocks: [Block]
     var skippedBlocks: [String]
@@ -83,6 +133,7 @@ struct InspectReport: Codable {
     var topMetrics: [MetricCount]
     /// Retention per resolution, as `tidemark compact` / `serve` would apply it.
     var retention: [String: String]
+    var chunkUsage: ChunkUsage?
 
     static func make(_ db: DB, verify: Bool) throws -> InspectReport {
         var blocks: [Block] = []
@@ -137,6 +188,7 @@ struct InspectReport: Codable {
             out += "\nTop metric names by series count:\n"
             out += TextTable.render(header: ["METRIC", "SERIES"], rows: topMetrics.map { [$0.name, "\($0.series)"] })
         }
+        if let chunkUsage { out += chunkUsage.text }
         return out
     }
 
