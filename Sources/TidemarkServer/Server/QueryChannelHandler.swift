@@ -79,6 +79,8 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A `read` was held back while requests wait (resumed when they are processed).
     private var readHeld = false
     private var draining = false
+    /// Parts went on to the router outside `channelRead` (from `drain`).
+    private var forwardedOutsideRead = false
     private var active = true
     /// Stops this connection's offloaded query when the connection closes; reset before
     /// each query (one query at a time per connection).
@@ -106,7 +108,7 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .idle:
             guard case .head(let head) = part else {
                 // Not a request start: let the router's connection loop report it.
-                context.fireChannelRead(wrapInboundOut(part))
+                forward(context, part)
                 return
             }
             if unanswered > 0 {
@@ -119,11 +121,11 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 reading = .query(request)
             } else {
                 reading = .forwarding
-                context.fireChannelRead(wrapInboundOut(part))
+                forward(context, part)
             }
         case .forwarding:
             if case .end = part { reading = .idle }
-            context.fireChannelRead(wrapInboundOut(part))
+            forward(context, part)
         case .query(var request):
             switch part {
             case .head:
@@ -149,6 +151,11 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .discarding:
             if case .end = part { reading = .idle }
         }
+    }
+
+    private func forward(_ context: ChannelHandlerContext, _ part: HTTPServerRequestPart) {
+        if draining { forwardedOutsideRead = true }
+        context.fireChannelRead(wrapInboundOut(part))
     }
 
     /// The query request `head` starts, nil for any other request: GET or POST on
@@ -278,6 +285,12 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if case .idle = reading, case .head = part, unanswered > 0 { break }
             held.removeFirst()
             process(context, part)
+        }
+        if forwardedOutsideRead {
+            // The async channel hands reads to the router's task at read-complete: without
+            // one, the parts just forwarded would wait for the next socket read.
+            forwardedOutsideRead = false
+            context.fireChannelReadComplete()
         }
         if held.isEmpty && readHeld {
             readHeld = false
