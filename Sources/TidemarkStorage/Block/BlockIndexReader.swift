@@ -153,8 +153,6 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
         do {
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: file.bytes[0..<postingsEnd]), offset: offset)
             return try r.count("postings length", limit: seriesCount)
-        } catch let e as StorageError {
-            throw e
         } catch {
             throw .corrupt(path: file.path, offset: offset, reason: "postings for \(name)=\(value): \(error)")
         }
