@@ -127,6 +127,9 @@ final class QueryChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if case .end = part { reading = .idle }
             forward(context, part)
         case .query(var request):
+            // Out of the enum while it changes, so the body buffer is not shared (appending
+            // to a shared one would copy it at every chunk).
+            reading = .idle
             switch part {
             case .head:
                 // The HTTP decoder never starts a request inside another.
