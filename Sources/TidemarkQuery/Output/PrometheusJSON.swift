@@ -14,7 +14,17 @@ public enum PrometheusJSON {
     /// Appends the `data` object without its closing brace, so callers can add fields
     /// (`stats`) before closing it; `close` adds the brace.
     public static func appendData(_ v: QueryValue, to out: inout String, close: Bool = true) {
-        var j = JSONBytes(capacity: 64)
+        var bytes: [UInt8] = []
+        appendData(v, toBytes: &bytes, close: close)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `appendData` into UTF-8 bytes (an HTTP body), without going through `String`.
+    public static func appendData(_ v: QueryValue, toBytes out: inout [UInt8], close: Bool = true) {
+        var j = JSONBytes()
+        swap(&j.bytes, &out)
+        defer { swap(&j.bytes, &out) }
+        j.bytes.reserveCapacity(j.bytes.count + 64)
         j.raw("{\"resultType\":\"")
         j.unescaped(v.resultType)
         j.raw("\",\"result\":")
@@ -56,7 +66,6 @@ public enum PrometheusJSON {
             j.byte(UInt8(ascii: "]"))
         }
         if close { j.byte(UInt8(ascii: "}")) }
-        out += j.text
     }
 
     /// `[<unix seconds>,"<value>"]`.

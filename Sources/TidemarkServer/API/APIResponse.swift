@@ -25,6 +25,25 @@ public struct APIResponse: Sendable {
         return json(200, out)
     }
 
+    /// `success(dataJSON:…)` with the data written as bytes by `writeData` straight into
+    /// the body (no `String` in between; query results can be megabytes).
+    public static func success(warnings: [String] = [], infos: [String] = [], _ writeData: (inout [UInt8]) -> Void) -> APIResponse {
+        var body: [UInt8] = []
+        body.reserveCapacity(256)
+        body.append(contentsOf: "{\"status\":\"success\",\"data\":".utf8)
+        writeData(&body)
+        if !warnings.isEmpty {
+            body.append(contentsOf: ",\"warnings\":".utf8)
+            body.append(contentsOf: PrometheusJSON.stringArray(warnings).utf8)
+        }
+        if !infos.isEmpty {
+            body.append(contentsOf: ",\"infos\":".utf8)
+            body.append(contentsOf: PrometheusJSON.stringArray(infos).utf8)
+        }
+        body.append(UInt8(ascii: "}"))
+        return APIResponse(status: 200, contentType: "application/json", body: body)
+    }
+
     /// `{"status":"error","errorType":…,"error":…}` with the status code Prometheus uses
     /// for that error type.
     public static func error(_ e: APIError) -> APIResponse {

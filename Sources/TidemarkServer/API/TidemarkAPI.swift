@@ -14,6 +14,8 @@ public final class TidemarkAPI: Sendable {
     /// Remote write's series by encoded label bytes (nil when turned off).
     let remoteWriteSeries: SeriesBytesCache?
     let startTime = Date()
+    /// Parsed query texts of `/api/v1/query(_range)`.
+    let expressions = ExpressionCache()
 
     public init(db: DB, options: ServerOptions = ServerOptions(), metrics: ServerMetrics = ServerMetrics()) {
         self.db = db

@@ -22,6 +22,11 @@ enum HTTPBridge {
         return APIRequest(form: form, path: path, headers: headers, body: body)
     }
 
+    /// The answer to a body over `maxBody` bytes.
+    static func bodyTooLarge(_ maxBody: Int) -> APIResponse {
+        .error(APIError(.badData, "request body larger than the limit of \(maxBody) bytes")).with(status: 413)
+    }
+
     /// A Hummingbird response from an API response.
     static func response(_ r: APIResponse) -> Response {
         let headers: HTTPFields = [.contentType: r.contentType]

@@ -22,14 +22,15 @@ enum Routes {
                 do {
                     r = try await HTTPBridge.apiRequest(request, context, maxBody: api.options.maxBodyBytes, pathParameters: pathParameters, formBody: formBody)
                 } catch is NIOTooManyBytesError {
-                    return HTTPBridge.response(.error(APIError(.badData, "request body larger than the limit of \(api.options.maxBodyBytes) bytes")).with(status: 413))
+                    return HTTPBridge.response(HTTPBridge.bodyTooLarge(api.options.maxBodyBytes))
                 }
                 return HTTPBridge.response(await handler(api, r))
             }
         }
     }
 
-    /// Every route.
+    /// Every route. `/api/v1/query` and `/api/v1/query_range` are registered too, but
+    /// `QueryChannelHandler` answers GET and POST on them before the router sees them.
     static func register(_ router: Router<BasicRequestContext>, _ api: TidemarkAPI) {
         getPost(router, "/api/v1/query", api) { await $0.query($1) }
         getPost(router, "/api/v1/query_range", api) { await $0.queryRange($1) }

@@ -1,3 +1,5 @@
+import TidemarkQuery
+
 /// What `tidemark serve` is configured with: where to listen and the limits.
 public struct ServerOptions: Sendable {
     /// Bind host; loopback unless the user asks otherwise.
@@ -23,6 +25,34 @@ public struct ServerOptions: Sendable {
     public var maxSeriesReturned = 0
     /// The command line as `/api/v1/status/flags` reports it.
     public var flags: [String: String] = [:]
+    /// Which queries run on the thread that received them (a NIO event loop) instead of
+    /// a worker thread.
+    public var inlineQueries = InlineQueryLimits()
+
+    /// The size of query that runs inline. A query is prepared inline when the storage
+    /// bounds its selects by `maxSeries` (postings lengths; `Engine.prepare(selectUpTo:)`)
+    /// and then runs inline when the selects found at most `maxChunks` chunks, it has at
+    /// most `maxPoints` points to evaluate (series, at least 1, × steps, subquery steps
+    /// included) and reads at most `maxRollupWindows` rollup windows. About a millisecond of work at
+    /// most: an event loop serves other connections too. Anything bigger hops to a
+    /// Dispatch thread (two thread wake-ups, tens of microseconds). `maxSeries` 0: never
+    /// inline.
+    public struct InlineQueryLimits: Sendable {
+        public var maxSeries = 256
+        public var maxChunks = 256
+        public var maxPoints = 50_000
+        public var maxRollupWindows = 50_000
+
+        public init() {}
+
+        /// Whether a prepared query is small enough to run inline.
+        func admits(_ cost: PreparedQuery.Cost) -> Bool {
+            guard let series = cost.series, let chunks = cost.chunks, let windows = cost.rollupWindows else { return false }
+            let (steps, o1) = cost.steps.addingReportingOverflow(cost.subquerySteps)
+            let (points, o2) = max(1, series).multipliedReportingOverflow(by: steps)
+            return series <= maxSeries && chunks <= maxChunks && !o1 && !o2 && points <= maxPoints && windows <= maxRollupWindows
+        }
+    }
 
     public init() {}
 }

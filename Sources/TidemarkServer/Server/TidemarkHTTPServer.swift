@@ -1,8 +1,10 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
-/// `tidemark serve`: the HTTP server over a `TidemarkAPI`, built on Hummingbird 2.
+/// `tidemark serve`: the HTTP server over a `TidemarkAPI`, built on Hummingbird 2, with
+/// the query endpoints answered in the channel pipeline (`QueryChannelHandler`).
 public struct TidemarkHTTPServer: Sendable {
     public let api: TidemarkAPI
 
@@ -17,9 +19,12 @@ public struct TidemarkHTTPServer: Sendable {
         Routes.register(router, api)
         var logger = Logger(label: "tidemark")
         logger.logLevel = .warning
+        let api = self.api
+        let serverName = "tidemark"
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(api.options.host, port: api.options.port), serverName: "tidemark"),
+            server: HTTPServerBuilder { responder in TidemarkHTTP1Channel(responder: responder, api: api, serverName: serverName) },
+            configuration: .init(address: .hostname(api.options.host, port: api.options.port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         if handleSignals {

@@ -17,4 +17,12 @@ final class QueryGate: Sendable {
         defer { semaphore.signal() }
         return body()
     }
+
+    /// Runs `body` if a slot is free right now; nil otherwise. Never waits, so an event
+    /// loop may call it.
+    func runIfFree<T>(_ body: () -> T) -> T? {
+        guard semaphore.wait(timeout: .now()) == .success else { return nil }
+        defer { semaphore.signal() }
+        return body()
+    }
 }

@@ -135,16 +135,33 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
 
     func labelValues(_ name: String) -> [String] { postingsTable[name]?.map(\.value) ?? [] }
 
-    func postings(_ name: String, _ value: String) throws(StorageError) -> [UInt64] {
-        guard let values = postingsTable[name] else { return [] }
+    /// Where the postings list of `name=value` starts, nil when the index has no such pair.
+    private func postingsOffset(_ name: String, _ value: String) -> Int? {
+        guard let values = postingsTable[name] else { return nil }
         var lo = 0, hi = values.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if values[mid].value.utf8.lexicographicallyPrecedes(value.utf8) { lo = mid + 1 } else { hi = mid }
         }
-        guard lo < values.count, values[lo].value.utf8.elementsEqual(value.utf8) else { return [] }
+        guard lo < values.count, values[lo].value.utf8.elementsEqual(value.utf8) else { return nil }
+        return values[lo].offset
+    }
+
+    /// The length prefix of the postings list of `name=value` (its ids are not read).
+    func postingsCount(_ name: String, _ value: String) throws(StorageError) -> Int {
+        guard let offset = postingsOffset(name, value) else { return 0 }
         do {
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: file.bytes[0..<postingsEnd]), offset: values[lo].offset)
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: file.bytes[0..<postingsEnd]), offset: offset)
+            return try r.count("postings length", limit: seriesCount)
+        } catch {
+            throw .corrupt(path: file.path, offset: offset, reason: "postings for \(name)=\(value): \(error)")
+        }
+    }
+
+    func postings(_ name: String, _ value: String) throws(StorageError) -> [UInt64] {
+        guard let offset = postingsOffset(name, value) else { return [] }
+        do {
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: file.bytes[0..<postingsEnd]), offset: offset)
             let n = try r.count("postings length", limit: seriesCount)
             var out: [UInt64] = []
             out.reserveCapacity(n)
@@ -158,7 +175,7 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
         } catch let e as StorageError {
             throw e
         } catch {
-            throw .corrupt(path: file.path, offset: values[lo].offset, reason: "postings for \(name)=\(value): \(error)")
+            throw .corrupt(path: file.path, offset: offset, reason: "postings for \(name)=\(value): \(error)")
         }
     }
 }

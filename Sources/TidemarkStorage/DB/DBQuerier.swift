@@ -35,6 +35,21 @@ struct DBQuerier: Querier {
         }
     }
 
+    /// The sum of each index's bound: the raw blocks that overlap [mint, maxt] (as
+    /// `select` picks them), every rollup block, and the head.
+    func seriesUpperBound(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> Int? {
+        guard var total = try head.postings.postingsUpperBound(for: matchers) else { return nil }
+        for block in blocks where block.meta.maxTime > mint && block.meta.minTime <= maxt {
+            guard let n = try block.index.postingsUpperBound(for: matchers) else { return nil }
+            total += n
+        }
+        for block in rollups {
+            guard let n = try block.index.postingsUpperBound(for: matchers) else { return nil }
+            total += n
+        }
+        return total
+    }
+
     /// Merges lists sorted by labels into one, joining the chunks of equal label sets
     /// (in source order).
     static func mergeByLabels(_ sources: [[(labels: Labels, chunks: [ChunkHandle])]]) -> [(labels: Labels, chunks: [ChunkHandle])] {

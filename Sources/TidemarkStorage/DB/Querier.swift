@@ -10,6 +10,17 @@ public protocol Querier {
 
     /// Values of label `name` among series that match, sorted.
     func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(StorageError) -> [String]
+
+    /// At most how many series `select(matchers, mint:, maxt:)` (or a rollup select with
+    /// the same matchers) returns, from postings list lengths alone: no series is read.
+    /// nil when the matchers give no cheap bound (only regexes or negative matchers).
+    /// Lets a caller tell a small query from a large one before reading anything.
+    func seriesUpperBound(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> Int?
+}
+
+extension Querier {
+    /// No bound known (queriers that cannot count postings cheaply).
+    public func seriesUpperBound(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(StorageError) -> Int? { nil }
 }
 
 /// One series of a `select` result: its labels and the chunks holding its samples.

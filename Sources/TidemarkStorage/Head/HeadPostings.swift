@@ -53,6 +53,10 @@ final class HeadPostings: PostingsIndex, @unchecked Sendable {
         lock.withReadLock { index[Key(name)]?[Key(value)] ?? [] }
     }
 
+    func postingsCount(_ name: String, _ value: String) -> Int {
+        lock.withReadLock { index[Key(name)]?[Key(value)]?.count ?? 0 }
+    }
+
     func labelNames() -> [String] {
         lock.withReadLock { index.keys.map(\.text) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

@@ -46,9 +46,27 @@ protocol PostingsIndex {
     func labelValues(_ name: String) throws(StorageError) -> [String]
     /// Series with `name=value`, ascending.
     func postings(_ name: String, _ value: String) throws(StorageError) -> [UInt64]
+    /// How many series have `name=value`, without reading their ids.
+    func postingsCount(_ name: String, _ value: String) throws(StorageError) -> Int
 }
 
 extension PostingsIndex {
+    /// At most how many series `postings(for: matchers)` returns, from list lengths alone:
+    /// the smallest total over the matchers that select listed values (`=`, `=~"a|b"`)
+    /// and do not match the empty value. nil when no matcher is of that kind (regexes,
+    /// negative matchers, or none), since bounding those needs every label value.
+    func postingsUpperBound(for matchers: [LabelMatcher]) throws(StorageError) -> Int? {
+        var bound: Int?
+        for m in matchers where !m.matchesEmpty {
+            guard let values = m.selectedValues else { continue }
+            var n = 0
+            for v in values { n += try postingsCount(m.name, v) }
+            bound = min(bound ?? n, n)
+            if n == 0 { break }
+        }
+        return bound
+    }
+
     /// Series ids matching every matcher, as Prometheus's `PostingsForMatchers` does it:
     /// matchers that do not match "" contribute the union of their values' postings to an
     /// intersection; matchers that do match "" subtract the series whose value fails them.

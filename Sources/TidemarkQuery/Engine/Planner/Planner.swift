@@ -20,6 +20,9 @@ struct QueryPlan: Sendable {
     var lines: [String] = []
     /// Rollup selects (Planner+Rollup.swift), one per selector key and window length.
     var rollupFetches: [RollupFetch] = []
+    /// Steps the subqueries evaluate their inner expressions at, summed (a measure of
+    /// evaluation work that reads no storage, e.g. `max_over_time(vector(1)[1d:1s])`).
+    var subquerySteps = 0
 }
 
 /// A selector's key: its matchers in canonical order. Selectors with the same key share a fetch.
@@ -47,11 +50,20 @@ struct Planner {
     /// Rollups the storage has (empty: read raw data only).
     var rollups = RollupCatalog()
     var plan = QueryPlan()
+    /// Whether to write `plan.lines` (only `explain` prints them; building the text for
+    /// every node cost a small query several microseconds).
+    let describing: Bool
 
-    init(options: EngineOptions, queryStart: Int64, queryEnd: Int64) {
+    init(options: EngineOptions, queryStart: Int64, queryEnd: Int64, describing: Bool = false) {
         self.options = options
         self.queryStart = queryStart
         self.queryEnd = queryEnd
+        self.describing = describing
+    }
+
+    /// Appends a line of the plan's description, built only when describing.
+    mutating func addLine(_ line: @autoclosure () -> String) {
+        if describing { plan.lines.append(line()) }
     }
 
     func atTime(_ at: AtModifier?) -> Int64? {
@@ -116,13 +128,13 @@ struct Planner {
 
     /// Walks `e` evaluated at times [lo, hi] every `step` ms.
     mutating func walk(_ e: Expr, lo: Int64, hi: Int64, step: Int64, depth: Int) {
-        let pad = String(repeating: "  ", count: depth)
-        let window = "[\(lo), \(hi)] step \(Planner.fmtDuration(step))"
+        var pad: String { String(repeating: "  ", count: depth) }
+        var window: String { "[\(lo), \(hi)] step \(Planner.fmtDuration(step))" }
         switch e {
         case .number(let n):
-            plan.lines.append("\(pad)number \(n.value)")
+            addLine("\(pad)number \(n.value)")
         case .string(let s):
-            plan.lines.append("\(pad)string \(LabelNames.quote(s.value))")
+            addLine("\(pad)string \(LabelNames.quote(s.value))")
         case .paren(let p):
             walk(p.expr, lo: lo, hi: hi, step: step, depth: depth)
         case .vectorSelector(let vs):
@@ -130,42 +142,49 @@ struct Planner {
             let mint = rlo - options.lookbackDelta + 1
             let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
             let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
-            plan.lines.append("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
+            addLine("\(pad)instant selector \(Planner.selectorText(vs))\(Planner.modifiers(offset: vs.offset, at: vs.at)) reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
         case .matrixSelector(let ms):
             let vs = ms.selector
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: vs.offset, at: vs.at)
             let mint = rlo - ms.range + 1 - (vs.modifier != nil ? options.lookbackDelta : 0)
             let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
             let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
-            plan.lines.append("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
+            addLine("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
         case .subquery(let sq):
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: sq.offset, at: sq.at)
             let st = sq.step ?? options.noStepSubqueryInterval
             let innerLo = alignedSubqueryStart(rlo - sq.range, step: st)
-            plan.lines.append("\(pad)subquery [\(Planner.fmtDuration(sq.range)):\(Planner.fmtDuration(st))]\(Planner.modifiers(offset: sq.offset, at: sq.at)) evaluates inner over [\(innerLo), \(rhi)] step \(Planner.fmtDuration(st))")
+            let innerSteps = rhi < innerLo ? 0 : min(Int(clamping: (rhi - innerLo) / max(1, st)), .max - 1) + 1
+            let (sum, overflow) = plan.subquerySteps.addingReportingOverflow(innerSteps)
+            plan.subquerySteps = overflow ? .max : sum
+            addLine("\(pad)subquery [\(Planner.fmtDuration(sq.range)):\(Planner.fmtDuration(st))]\(Planner.modifiers(offset: sq.offset, at: sq.at)) evaluates inner over [\(innerLo), \(rhi)] step \(Planner.fmtDuration(st))")
             walk(sq.expr, lo: innerLo, hi: rhi, step: st, depth: depth + 1)
         case .unary(let u):
-            plan.lines.append("\(pad)unary \(u.op.rawValue)")
+            addLine("\(pad)unary \(u.op.rawValue)")
             walk(u.expr, lo: lo, hi: hi, step: step, depth: depth + 1)
         case .binary(let b):
-            var desc = "binary \(b.op.rawValue)"
-            if b.returnBool { desc += " bool" }
-            if let m = b.matching {
-                if m.on || !m.labels.isEmpty { desc += m.on ? " on(\(m.labels.joined(separator: ", ")))" : " ignoring(\(m.labels.joined(separator: ", ")))" }
-                if m.cardinality == .manyToOne { desc += " group_left(\(m.include.joined(separator: ", ")))" }
-                if m.cardinality == .oneToMany { desc += " group_right(\(m.include.joined(separator: ", ")))" }
+            if describing {
+                var desc = "binary \(b.op.rawValue)"
+                if b.returnBool { desc += " bool" }
+                if let m = b.matching {
+                    if m.on || !m.labels.isEmpty { desc += m.on ? " on(\(m.labels.joined(separator: ", ")))" : " ignoring(\(m.labels.joined(separator: ", ")))" }
+                    if m.cardinality == .manyToOne { desc += " group_left(\(m.include.joined(separator: ", ")))" }
+                    if m.cardinality == .oneToMany { desc += " group_right(\(m.include.joined(separator: ", ")))" }
+                }
+                addLine("\(pad)\(desc) over \(window)")
             }
-            plan.lines.append("\(pad)\(desc) over \(window)")
             walk(b.lhs, lo: lo, hi: hi, step: step, depth: depth + 1)
             walk(b.rhs, lo: lo, hi: hi, step: step, depth: depth + 1)
         case .aggregate(let a):
-            var desc = "aggregate \(a.op.rawValue)"
-            if a.without || !a.grouping.isEmpty { desc += (a.without ? " without" : " by") + " (\(a.grouping.joined(separator: ", ")))" }
-            plan.lines.append("\(pad)\(desc) over \(window)")
+            if describing {
+                var desc = "aggregate \(a.op.rawValue)"
+                if a.without || !a.grouping.isEmpty { desc += (a.without ? " without" : " by") + " (\(a.grouping.joined(separator: ", ")))" }
+                addLine("\(pad)\(desc) over \(window)")
+            }
             if let p = a.param { walk(p, lo: lo, hi: hi, step: step, depth: depth + 1) }
             walk(a.expr, lo: lo, hi: hi, step: step, depth: depth + 1)
         case .call(let c):
-            plan.lines.append("\(pad)call \(c.function) over \(window)")
+            addLine("\(pad)call \(c.function) over \(window)")
             if walkRollup(c, lo: lo, hi: hi, step: step, depth: depth + 1) { return }
             if c.function == "info" {
                 if let base = c.args.first { walk(base, lo: lo, hi: hi, step: step, depth: depth + 1) }
@@ -177,8 +196,9 @@ struct Planner {
     }
 
     /// The plan of `expr` evaluated from `start` to `end` every `step` ms.
-    static func make(_ expr: Expr, start: Int64, end: Int64, step: Int64, options: EngineOptions, rollups: RollupCatalog = RollupCatalog()) -> QueryPlan {
-        var p = Planner(options: options, queryStart: start, queryEnd: end)
+    static func make(_ expr: Expr, start: Int64, end: Int64, step: Int64, options: EngineOptions, rollups: RollupCatalog = RollupCatalog(),
+                     describing: Bool = false) -> QueryPlan {
+        var p = Planner(options: options, queryStart: start, queryEnd: end, describing: describing)
         p.rollups = rollups
         p.walk(expr, lo: start, hi: end, step: step, depth: 1)
         return p.plan

@@ -26,12 +26,16 @@ extension Planner {
         let w = choice.window
         let minEnd = ref(coveredSteps.first!) - ms.range + w, maxEnd = ref(coveredSteps.last!)
         let r = addRollupFetch(vs.matchers, window: w, minEnd: minEnd, maxEnd: maxEnd)
+        var rawFetch: (i: Int, mint: Int64, maxt: Int64)?
+        if !rawSteps.isEmpty {
+            let mint = ref(rawSteps.first!) - ms.range + 1, maxt = ref(rawSteps.last!)
+            rawFetch = (addFetch(vs.matchers, mint: mint, maxt: maxt), mint, maxt)
+        }
+        guard describing else { return true }
         let pad = String(repeating: "  ", count: depth)
         var line = "\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))"
         line += " reads \(RollupResolution.format(w)) rollup windows ending in [\(minEnd), \(maxEnd)] (rollup fetch #\(r + 1)) at \(RollupResolution.format(w)) resolution"
-        if !rawSteps.isEmpty {
-            let mint = ref(rawSteps.first!) - ms.range + 1, maxt = ref(rawSteps.last!)
-            let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
+        if let (i, mint, maxt) = rawFetch {
             line += " for \(coveredSteps.count) of \(numSteps) steps; the other \(rawSteps.count) read [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution"
         }
         plan.lines.append(line)

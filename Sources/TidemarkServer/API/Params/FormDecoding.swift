@@ -1,18 +1,35 @@
 /// Decodes `application/x-www-form-urlencoded` text (a URL's query string or a POST
 /// body): `a=1&b=x+y&match[]=up` → `["a": ["1"], "b": ["x y"], "match[]": ["up"]]`.
+///
+/// Works on UTF-8 bytes, as Go's `url.ParseQuery` does: `&` and `=` separate wherever
+/// they appear (a `Character` split would keep `&` together with a combining mark that
+/// follows it), and names and values without `%` or `+` are copied as they are.
 public enum FormDecoding {
     /// Adds the pairs of `text` to `form`, keeping repeated names in order.
     public static func decode(_ text: Substring, into form: inout [String: [String]]) {
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let eq = pair.firstIndex(of: "=")
-            let name = unescape(eq.map { pair[..<$0] } ?? pair)
-            let value = eq.map { unescape(pair[pair.index(after: $0)...]) } ?? ""
-            form[name, default: []].append(value)
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            if start != end {
+                let pair = utf8[start..<end]
+                let name: String, value: String
+                if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    name = unescape(text[start..<eq])
+                    value = unescape(text[utf8.index(after: eq)..<end])
+                } else {
+                    name = unescape(text[start..<end])
+                    value = ""
+                }
+                form[name, default: []].append(value)
+            }
+            start = end == utf8.endIndex ? end : utf8.index(after: end)
         }
     }
 
     /// `+` → space, `%XX` → byte; malformed escapes are kept as written.
     static func unescape(_ s: Substring) -> String {
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(s) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count)
         var it = Array(s.utf8)[...]
