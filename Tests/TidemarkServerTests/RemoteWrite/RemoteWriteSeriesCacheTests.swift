@@ -52,26 +52,32 @@ import TidemarkStorage
         ]
     }
 
-    func run(cacheBytes: Int) async throws -> (answers: [String], stored: [String], fixture: APIFixture) {
+    func run(cacheBytes: Int) async throws -> (answers: [String], stored: [String], fixture: APIFixture, cachedBeforeCompaction: Int) {
         var o = ServerOptions()
         o.remoteWriteCacheBytes = cacheBytes
         let f = try APIFixture("rw-cache-\(cacheBytes)", options: o)
         var answers: [String] = []
+        var cachedBeforeCompaction = 0
         for step in Self.steps(blockRange: f.db.options.blockRange) {
-            if step.compact { try f.db.compactHead(force: true) }
+            if step.compact {
+                // Counted before the head forgets series: afterwards entries go stripe by
+                // stripe as lookups sweep them, which depends on the hash seed.
+                cachedBeforeCompaction = f.api.remoteWriteSeries?.count ?? 0
+                try f.db.compactHead(force: true)
+            }
             guard let body = step.body else { continue }
             let r = await f.api.remoteWrite(APIRequest(headers: ["content-encoding": "snappy"], body: Snappy.compress(body)))
             answers.append("\(r.status) \(r.text)")
         }
         let series = try f.db.querier().select([.equal("__name__", "m")], mint: .min, maxt: .max)
         let stored = try series.map { s in "\(s.labels) " + (try s.samples()).map { "\($0.timestamp)=\($0.value)" }.joined(separator: ",") }
-        return (answers, stored, f)
+        return (answers, stored, f, cachedBeforeCompaction)
     }
 
     @Test func sameAnswersAndDataWithAndWithoutTheCache() async throws {
-        let (cachedAnswers, cachedData, cached) = try await run(cacheBytes: 1 << 20)
+        let (cachedAnswers, cachedData, cached, entries) = try await run(cacheBytes: 1 << 20)
         defer { cached.close() }
-        let (plainAnswers, plainData, plain) = try await run(cacheBytes: 0)
+        let (plainAnswers, plainData, plain, _) = try await run(cacheBytes: 0)
         defer { plain.close() }
         #expect(plain.api.remoteWriteSeries == nil)
         #expect(cachedAnswers == plainAnswers)
@@ -85,7 +91,8 @@ import TidemarkStorage
         let late = 3 * cached.db.options.blockRange
         #expect(cachedData.contains("m{job=\"a\"} 1000=1.0,2000=3.0,3000=4.0,4000=5.0,5000=6.0,5500=2.0,7000=8.0,\(late)=1.0,\(late + 1000)=2.0"))
         // Known series went by reference: one entry per distinct label encoding seen.
-        #expect(cached.api.remoteWriteSeries!.count >= 4)
+        #expect(entries >= 4)
+        #expect(cached.api.remoteWriteSeries!.count >= 2)  // the two series sent again late
     }
 
     @Test func resentSeriesIsFoundByItsBytes() async throws {
