@@ -262,11 +262,14 @@ struct BenchCommand: ParsableCommand {
         if !unverified.isEmpty { throw CLIError(unverified.joined(separator: "\n")) }
     }
 
-    /// The chosen workload, ending at the last whole 10 s before now (so "now"-relative
-    /// tools see it).
+    /// The chosen workload, its last sample 10 s before the most recent UTC midnight.
+    /// Blocks and compaction ranges are aligned to UTC, so every run cuts and merges
+    /// the same blocks (bytes per sample would otherwise depend on the time of day:
+    /// a run ending at 20:07 leaves a 7-minute block with a whole index of its own).
     func makeWorkload() -> any BenchWorkload {
         let rounds = max(2, Int((hours * 360).rounded()))
-        let end = Int64(Date().timeIntervalSince1970 * 1000) / 10_000 * 10_000
+        let day: Int64 = 86_400_000
+        let end = Int64(Date().timeIntervalSince1970 * 1000) / day * day - 10_000
         let start = end - Int64(rounds - 1) * 10_000
         switch workload {
         case "node": return NodeWorkload(.init(hosts: hosts, scrapes: rounds, seed: seed, start: start))
