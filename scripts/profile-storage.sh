@@ -45,12 +45,16 @@ profile block-select-iterate 2210925 '*runQueries*' iterate block 25 719 3
 profile head-select-iterate 2210925 '*runQueries*' iterate head 25 719 3
 # cpu-only-like data (10 s apart; a full-precision random walk in [0, 100], or rounded to
 # integers): 1000 chunks of 120 samples, 3 times, decoded a chunk at a time into a plain
-# buffer (ChunkIterator.decode) and sample by sample (next()); XOR, and the integers also
+# buffer (ChunkIterator.decode), into a SampleBuffer straight from the bytes (as
+# SeriesIterator loads chunks) and sample by sample (next()); XOR, and the integers also
 # in their smallest codec (decimal-packed).
 profile codec-xor-float-bulk 360000 '*codecBulk*' codec float xor 120 1000 3
+profile codec-xor-float-buffer 360000 '*codecBuffer*' codec float xor 120 1000 3
 profile codec-xor-float-next 360000 '*codecNext*' codec float xor 120 1000 3
 profile codec-xor-int-bulk 360000 '*codecBulk*' codec int xor 120 1000 3
+profile codec-xor-int-buffer 360000 '*codecBuffer*' codec int xor 120 1000 3
 profile codec-decimal-int-bulk 360000 '*codecBulk*' codec int smallest 120 1000 3
+profile codec-decimal-int-buffer 360000 '*codecBuffer*' codec int smallest 120 1000 3
 profile codec-decimal-int-next 360000 '*codecNext*' codec int smallest 120 1000 3
 # A large scan: 100 series × 8640 samples (a day at 10 s) in one block, 240-sample chunks
 # in the smallest codec, each series drained into arrays as the query engine does.

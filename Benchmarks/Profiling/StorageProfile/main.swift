@@ -24,7 +24,8 @@ import TidemarkWorkloads
 //                                                 (10 s apart; values a full-precision random walk
 //                                                 in [0, 100], or that walk rounded to integers),
 //                                                 as XOR or in the smallest codec, each decoded by
-//                                                 next() and a chunk at a time into a plain buffer
+//                                                 next(), a chunk at a time into a plain buffer,
+//                                                 and into a SampleBuffer
 //   StorageProfile drain float|int SERIES SAMPLES [REPEAT]
 //                                                 the same data as one block (240-sample chunks,
 //                                                 smallest codec), every series drained into arrays
@@ -33,7 +34,8 @@ import TidemarkWorkloads
 // Under callgrind, isolate the measured part with --toggle-collect:
 //   append: '*appendBatch*'   iterate: '*drain*' (decode only) or '*runQueries*'
 //   decode: '*decodeAll*' (next()) or '*decodeBatches*' (SampleBuffer)
-//   codec: '*codecNext*' (next()) or '*codecBulk*' (decode(timestamps:values:))
+//   codec: '*codecNext*' (next()), '*codecBulk*' (decode(timestamps:values:)) or
+//          '*codecBuffer*' (SampleBuffer.append(chunk:))
 //   drain: '*drainSeries*'
 
 func seconds(_ d: Duration) -> Double {
@@ -165,12 +167,12 @@ func codecNext(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksu
 }
 
 @inline(never)
-func codecBulk(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+func codecBulk(_ chunks: [[UInt8]], capacity: Int, repeat count: Int) -> (samples: Int, checksum: UInt64) {
     var n = 0
     var sum: Int64 = 0
     var acc: UInt64 = 0
-    var ts = [Int64](repeating: 0, count: ChunkIterator.maxSamples)
-    var vs = [Double](repeating: 0, count: ChunkIterator.maxSamples)
+    var ts = [Int64](repeating: 0, count: capacity)
+    var vs = [Double](repeating: 0, count: capacity)
     ts.withUnsafeMutableBufferPointer { tp in
         vs.withUnsafeMutableBufferPointer { vp in
             for _ in 0..<count {
@@ -183,6 +185,26 @@ func codecBulk(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksu
                     acc ^= vp[k - 1].bitPattern
                 }
             }
+        }
+    }
+    return (n, UInt64(bitPattern: sum) ^ acc)
+}
+
+/// Each chunk appended to a reused `SampleBuffer` straight from its bytes, as the
+/// storage layer's `SeriesIterator` loads chunks.
+@inline(never)
+func codecBuffer(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    var n = 0
+    var sum: Int64 = 0
+    var acc: UInt64 = 0
+    let buffer = SampleBuffer()
+    for _ in 0..<count {
+        for c in chunks {
+            buffer.removeAll()
+            precondition(try! buffer.append(chunk: c) == nil)
+            n += buffer.count
+            sum &+= buffer.timestamps[buffer.count - 1]
+            acc ^= buffer.values[buffer.count - 1].bitPattern
         }
     }
     return (n, UInt64(bitPattern: sum) ^ acc)
@@ -267,7 +289,8 @@ case "codec":
     let decimal = chunks.filter { $0.first == ChunkEncoding.decimalPacked.rawValue }.count
     print("\(integers ? "integer" : "float") walk: \(chunks.count) chunks × \(perChunk) (\(decimal) decimal), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
     measureDecode("  ChunkIterator.next() ×\(count)") { codecNext(chunks, repeat: count) }
-    measureDecode("  ChunkIterator.decode(timestamps:values:) ×\(count)") { codecBulk(chunks, repeat: count) }
+    measureDecode("  ChunkIterator.decode(timestamps:values:) ×\(count)") { codecBulk(chunks, capacity: perChunk, repeat: count) }
+    measureDecode("  SampleBuffer.append(chunk:) ×\(count)") { codecBuffer(chunks, repeat: count) }
 case "drain":
     let integers = args.count > 1 && args[1] == "int"
     let data = cpuSeries(series: arg(2, 100), samples: arg(3, 8_640), integers: integers)

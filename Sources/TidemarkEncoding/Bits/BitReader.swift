@@ -30,14 +30,30 @@ public struct BitReader: Sendable {
         self.endBits = e * 8
         self.bitPosition = max(0, min(start, e)) * 8
         if e >= 8 {
-            self.tail = bytes.withUnsafeBytes {
-                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: e - 8, as: UInt64.self))
-            }
+            self.tail = bytes.withUnsafeBytes { BitCursor.load($0.baseAddress!, at: e - 8) }
         } else {
             var t: UInt64 = 0
             for i in 0..<e { t = t << 8 | UInt64(bytes[i]) }
             self.tail = t
         }
+    }
+
+    /// Runs `body` with a `BitCursor` at the read position over the same bits (one
+    /// `withUnsafeBytes` for the whole body), then moves this reader to where the cursor
+    /// `body` returns ended. The cursor is passed and returned by value so a decoding
+    /// loop keeps it in registers; it must not escape `body`.
+    @inlinable @inline(__always)
+    mutating func withCursor<R>(_ body: (BitCursor) throws -> (BitCursor, R)) rethrows -> R {
+        let bytes = self.bytes
+        let (cursor, result) = try bytes.withUnsafeBytes { raw in
+            // An empty array may have no base address; with `loadLimit` < 0 the cursor
+            // never loads through it.
+            try body(BitCursor(
+                base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 8).unsafelyUnwrapped,
+                loadLimit: loadLimit, tail: tail, endBits: endBits, position: bitPosition))
+        }
+        bitPosition = cursor.position
+        return result
     }
 
     /// True once a read asked for bits beyond the end of the stream.
@@ -55,12 +71,9 @@ public struct BitReader: Sendable {
         let byte = bitPosition &>> 3
         let word: UInt64
         if _fastPath(byte <= loadLimit) {
-            word = bytes.withUnsafeBytes {
-                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            }
+            word = bytes.withUnsafeBytes { BitCursor.load($0.baseAddress.unsafelyUnwrapped, at: byte) }
         } else {
-            let k = byte &- loadLimit  // 1...: how far into the tail word
-            word = k >= 8 ? 0 : tail &<< UInt64(truncatingIfNeeded: k &* 8)
+            word = BitCursor.tailWord(tail, at: byte &- loadLimit)
         }
         return word &<< UInt64(truncatingIfNeeded: bitPosition & 7)
     }
@@ -140,9 +153,10 @@ public struct BitReader: Sendable {
                 let direct = min(count, (lastLoadBit &- position) / width &+ 1)
                 let drop = UInt64(truncatingIfNeeded: 64 &- width)
                 bytes.withUnsafeBytes { raw in
+                    let base = raw.baseAddress.unsafelyUnwrapped
                     var p = position
                     for i in 0..<direct {
-                        let word = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: p &>> 3, as: UInt64.self))
+                        let word = BitCursor.load(base, at: p &>> 3)
                         body(i, (word &<< UInt64(truncatingIfNeeded: p & 7)) &>> drop)
                         p &+= width
                     }
@@ -173,5 +187,118 @@ public struct BitReader: Sendable {
         var n = 0
         while n < limit && readBit() { n += 1 }
         return n
+    }
+}
+
+/// A read position in a bit stream whose bytes are held in place for the cursor's whole
+/// life (`BitReader.withCursor`): the stream's base address, the position and the bounds
+/// live in registers of a decoding loop, and a read is one unaligned big-endian 8-byte
+/// load and a shift. This type and `BitReader` are the only places that load stream bits
+/// through a raw pointer.
+///
+/// Same contract as `BitReader`: a load never touches bytes at or past the stream's end
+/// (the last 8 bytes come from `tail`, padded with zero bits), bits past the end read as
+/// zero, and `overrun` says a read went past the end.
+@usableFromInline
+struct BitCursor {
+    /// Address of byte 0 of the stream's array (not of the first bit read).
+    @usableFromInline let base: UnsafeRawPointer
+    /// The last byte offset at which an 8-byte load stays inside the stream.
+    @usableFromInline let loadLimit: Int
+    /// The stream's last 8 bytes as a big-endian word (zero bytes before index 0).
+    @usableFromInline let tail: UInt64
+    /// The stream's end, in bits from byte 0.
+    @usableFromInline let endBits: Int
+    /// Bit offset of the next bit to read, from byte 0.
+    @usableFromInline var position: Int
+
+    /// A cursor at the start of `raw[start..<end]` (bounds clamped to the buffer), with
+    /// the same view of the bits as `BitReader(bytes, start:, end:)` over those bytes.
+    @inlinable
+    init(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) {
+        let e = max(0, min(end, raw.count))
+        let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 8).unsafelyUnwrapped
+        var tail: UInt64 = 0
+        if e >= 8 {
+            tail = Self.load(base, at: e &- 8)
+        } else {
+            for i in 0..<e { tail = tail &<< 8 | UInt64(raw[i]) }
+        }
+        self.init(base: base, loadLimit: e &- 8, tail: tail, endBits: e &* 8, position: max(0, min(start, e)) &* 8)
+    }
+
+    @inlinable @inline(__always)
+    init(base: UnsafeRawPointer, loadLimit: Int, tail: UInt64, endBits: Int, position: Int) {
+        self.base = base
+        self.loadLimit = loadLimit
+        self.tail = tail
+        self.endBits = endBits
+        self.position = position
+    }
+
+    /// The big-endian 8 bytes at `base + byte`, which the caller has checked are in
+    /// bounds.
+    @inlinable @inline(__always)
+    static func load(_ base: UnsafeRawPointer, at byte: Int) -> UInt64 {
+        UInt64(bigEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+    }
+
+    /// The 8 bytes starting `k` (≥ 1) bytes into the tail word, zero-padded.
+    @inlinable @inline(__always)
+    static func tailWord(_ tail: UInt64, at k: Int) -> UInt64 {
+        k >= 8 ? 0 : tail &<< UInt64(truncatingIfNeeded: k &* 8)
+    }
+
+    /// True once a read consumed bits past the end of the stream.
+    @inlinable var overrun: Bool { position > endBits }
+
+    /// Bits left before the end of the stream (negative after an overrun).
+    @inlinable var bitsLeft: Int { endBits &- position }
+
+    /// The next 64 bits, left-aligned, without consuming them; at least 57 of them are
+    /// the stream's bits or zero padding past its end (the rest are zero).
+    @inlinable @inline(__always)
+    func peek() -> UInt64 {
+        let byte = position &>> 3
+        let word = _fastPath(byte <= loadLimit) ? Self.load(base, at: byte) : Self.tailWord(tail, at: byte &- loadLimit)
+        return word &<< UInt64(truncatingIfNeeded: position & 7)
+    }
+
+    /// The highest position from which a decoder may read a code of up to `maxCode`
+    /// bits whose reads (peeks at offsets up to `maxCode - 32` into it, as `takeWide`
+    /// makes) all load directly, and which cannot end past the stream: from there on,
+    /// a loop can use the `inBounds` reads and skip the overrun check. Below every
+    /// position when the stream is too short.
+    @inlinable @inline(__always)
+    func directLimit(maxCode: Int) -> Int {
+        min((loadLimit &- (maxCode &+ 7) / 8) &* 8, endBits &- maxCode)
+    }
+
+    /// `peek()` for a position at or below a `directLimit`: one load and a shift.
+    @inlinable @inline(__always)
+    func peekInBounds() -> UInt64 {
+        Self.load(base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: position & 7)
+    }
+
+    /// Consumes `count` bits (0...64) already examined with `peek`.
+    @inlinable @inline(__always)
+    mutating func skip(_ count: Int) {
+        position &+= count
+    }
+
+    /// Reads `count` bits, 1...57.
+    @inlinable @inline(__always)
+    mutating func take(_ count: Int, inBounds: Bool = false) -> UInt64 {
+        let word = inBounds ? peekInBounds() : peek()
+        position &+= count
+        return word &>> UInt64(truncatingIfNeeded: 64 &- count)
+    }
+
+    /// Reads `count` bits, 1...64 (two loads when more than 57).
+    @inlinable @inline(__always)
+    mutating func takeWide(_ count: Int, inBounds: Bool = false) -> UInt64 {
+        if count <= 57 { return take(count, inBounds: inBounds) }
+        let high = take(count &- 32, inBounds: inBounds)
+        return high &<< 32 | take(32, inBounds: inBounds)
     }
 }

@@ -72,6 +72,33 @@ public final class SampleBuffer {
         return k
     }
 
+    /// Appends every sample of the chunk `bytes[start..<end]` (nil: to the end of the
+    /// array), decoded straight into the buffer: for `xorColumns` and `decimalPacked`
+    /// chunks without making a `ChunkIterator`. Throws if the header is damaged (nothing
+    /// appended); returns the error of a column that ended early or held an invalid code,
+    /// after appending the samples before it.
+    public func append(chunk bytes: [UInt8], start: Int = 0, end: Int? = nil) throws(ChunkError) -> ChunkError? {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard start >= 0, start < end else {
+            var it = try ChunkIterator(bytes, start: start, end: end)  // throws the iterator's error
+            append(remainingOf: &it)
+            return it.error
+        }
+        switch bytes[start] {
+        case ChunkEncoding.xorColumns.rawValue:
+            let layout = try XORLayout(bytes, start: start, end: end, withStarts: false)
+            reserve(count + layout.count)
+            let k = ChunkIterator.decodeXOR(bytes, layout, timestamps: timestamps + count, values: values + count)
+            appendStarts(repeatElement(nil, count: k), present: false)
+            count += k
+            return k < layout.count ? .corrupt("column ended after \(k) of \(layout.count) samples") : nil
+        default:
+            var it = try ChunkIterator(bytes, start: start, end: end)
+            append(remainingOf: &it)
+            return it.error
+        }
+    }
+
     /// Makes room for `n` samples in all, keeping the contents.
     public func reserve(_ n: Int) {
         guard n > capacity else { return }

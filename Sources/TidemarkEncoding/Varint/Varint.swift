@@ -34,6 +34,21 @@ public enum Varint {
         writer.writeByte(UInt8(v))
     }
 
+    /// Reads a varint written by `write(_:to:)` from a cursor; nil if it is longer than
+    /// 10 groups.
+    @inlinable
+    static func read(from c: inout BitCursor) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        for _ in 0..<10 {
+            let byte = c.take(8)
+            result |= (byte & 0x7F) &<< shift
+            if byte < 0x80 { return result }
+            shift &+= 7
+        }
+        return nil
+    }
+
     /// Reads a varint written by `write(_:to:)`; nil if it is longer than 10 groups.
     public static func read(from reader: inout BitReader) -> UInt64? {
         var result: UInt64 = 0

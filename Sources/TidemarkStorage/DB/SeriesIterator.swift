@@ -174,9 +174,7 @@ public struct SeriesIterator {
         do {
             if group.count == 1 {
                 currentChunk = group.lowerBound
-                var it = try chunks[currentChunk].iterator()
-                buffer.append(remainingOf: &it)
-                if let e = it.error {
+                if let e = try chunks[currentChunk].decode(appendingTo: buffer) {
                     pendingError = .corrupt(path: currentLocation, offset: 0, reason: e.description)
                 }
                 return
