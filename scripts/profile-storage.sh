@@ -57,6 +57,9 @@ profile codec-decimal-int-bulk 360000 '*codecBulk*' codec int smallest 120 1000 
 profile codec-decimal-int-buffer 360000 '*codecBuffer*' codec int smallest 120 1000 3
 profile codec-decimal-int-next 360000 '*codecNext*' codec int smallest 120 1000 3
 # A large scan: 100 series × 8640 samples (a day at 10 s) in one block, 240-sample chunks
-# in the smallest codec, each series drained into arrays as the query engine does.
+# in the smallest codec, each series drained into arrays as the query engine does: the
+# first pass (pages read from the files: checksum, LZ4), then once more from the cache.
+profile drain-float-cold 864000 '*drainCold*' drain float 100 8640 1
 profile drain-float 864000 '*drainSeries*' drain float 100 8640 1
+profile drain-int-cold 864000 '*drainCold*' drain int 100 8640 1
 profile drain-int 864000 '*drainSeries*' drain int 100 8640 1

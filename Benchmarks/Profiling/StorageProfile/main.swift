@@ -29,14 +29,15 @@ import TidemarkWorkloads
 //   StorageProfile drain float|int SERIES SAMPLES [REPEAT]
 //                                                 the same data as one block (240-sample chunks,
 //                                                 smallest codec), every series drained into arrays
-//                                                 as the query engine's SeriesDecoding does
+//                                                 as the query engine's SeriesDecoding does: once
+//                                                 reading the pages, then REPEAT times from the cache
 //
 // Under callgrind, isolate the measured part with --toggle-collect:
 //   append: '*appendBatch*'   iterate: '*drain*' (decode only) or '*runQueries*'
 //   decode: '*decodeAll*' (next()) or '*decodeBatches*' (SampleBuffer)
 //   codec: '*codecNext*' (next()), '*codecBulk*' (decode(timestamps:values:)) or
 //          '*codecBuffer*' (SampleBuffer.append(chunk:))
-//   drain: '*drainSeries*'
+//   drain: '*drainSeries*' (pages cached) or '*drainCold*' (the first pass, which reads them)
 
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -210,9 +211,21 @@ func codecBuffer(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, check
     return (n, UInt64(bitPattern: sum) ^ acc)
 }
 
+/// The first `drainSeries` pass: it reads every page from the chunk files (checksum,
+/// LZ4), after which they are in the page cache. Toggle '*drainCold*' to profile it.
+@inline(never)
+func drainCold(_ series: [Series]) -> (samples: Int, checksum: UInt64) {
+    drainAll(series, repeat: 1)
+}
+
 /// Drains every series into arrays, as the query engine's `SeriesDecoding` does.
 @inline(never)
 func drainSeries(_ series: [Series], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    drainAll(series, repeat: count)
+}
+
+@inline(never)
+func drainAll(_ series: [Series], repeat count: Int) -> (samples: Int, checksum: UInt64) {
     var n = 0
     var sum: Int64 = 0
     var acc: UInt64 = 0
@@ -308,7 +321,8 @@ case "drain":
     _ = try db.writeBlock(minTime: mint, maxTime: maxt + 1, series: labelled.sorted { $0.labels < $1.labels })
     let selected = try db.querier().select([.equal("__name__", "cpu")], mint: .min, maxt: .max)
     print("\(integers ? "integer" : "float") walk: \(selected.count) series × \(arg(3, 8_640)) samples in one block")
-    measureDecode("  SeriesIterator.drain ×\(count)") { drainSeries(selected, repeat: count) }
+    measureDecode("  SeriesIterator.drain, pages read from the files") { drainCold(selected) }
+    measureDecode("  SeriesIterator.drain ×\(count), pages cached") { drainSeries(selected, repeat: count) }
     try db.close()
 default:
     print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int xor|smallest SAMPLES CHUNKS [REPEAT] | drain float|int SERIES SAMPLES [REPEAT]")
