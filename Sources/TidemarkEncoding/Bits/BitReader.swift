@@ -301,4 +301,122 @@ struct BitCursor {
         let high = take(count &- 32, inBounds: inBounds)
         return high &<< 32 | take(32, inBounds: inBounds)
     }
+
+    // MARK: Packed columns
+
+    /// Reads `count` fields of `width` bits (0...64), field *i* at bit `position + i ×
+    /// width`, into `out`, without moving the cursor; fields past the end read as zero
+    /// (the caller has checked the column fits). `out` must have room for `count`
+    /// rounded up to a multiple of 8: the fields after the last are scratch.
+    ///
+    /// From a byte-aligned position and for widths 1...32, whole groups of 8 fields
+    /// (exactly `width` bytes) are unpacked by a routine specialised for the width:
+    /// every shift is a constant, so a field costs a load and two shifts and no position
+    /// arithmetic. Groups whose loads would reach past the stream's end are unpacked
+    /// the same way from a zero-padded copy of its last bytes. Other widths and
+    /// unaligned positions go one field at a time.
+    @inlinable
+    func unpack(width: Int, from position: Int, count: Int, into out: UnsafeMutablePointer<UInt64>) {
+        guard count > 0 else { return }
+        guard width > 0 else {
+            out.update(repeating: 0, count: count)
+            return
+        }
+        if width <= 32 && position & 7 == 0 && position >= 0 {
+            let byte = position &>> 3
+            let groups = (count &+ 7) &>> 3
+            // Group g's last load starts at byte `byte + (g + 1) × width − 1` at most.
+            let room = loadLimit &- byte &+ 1
+            let direct = room <= 0 ? 0 : min(groups, room / width)
+            if direct > 0 {
+                Self.unpackGroups(width: width, base, fromByte: byte, groups: direct, into: out)
+            }
+            let from = byte &+ direct &* width
+            let wanted = (groups &- direct) &* width
+            if direct < groups && wanted <= 32 * 8 {
+                // The rest from a copy of the stream's bytes with zeros after its end
+                // (at most 2 × width + 7 bytes when the column fits in the stream).
+                let available = max(0, min(wanted, endBits &>> 3 &- from))
+                withUnsafeTemporaryAllocation(byteCount: 32 * 8 + 8, alignment: 8) { padded in
+                    let p = padded.baseAddress.unsafelyUnwrapped
+                    p.initializeMemory(as: UInt8.self, repeating: 0, count: wanted &+ 8)
+                    if available > 0 { p.copyMemory(from: base + from, byteCount: available) }
+                    Self.unpackGroups(width: width, UnsafeRawPointer(p), fromByte: 0, groups: groups &- direct,
+                                      into: out + direct &* 8)
+                }
+                return
+            }
+            if direct == groups { return }
+            var c = self
+            c.position = from &* 8
+            for i in direct &* 8..<count { out[i] = c.takeWide(width) }
+            return
+        }
+        var c = self
+        c.position = position
+        for i in 0..<count { out[i] = c.takeWide(width) }
+    }
+
+    /// `unpackGroups(_:fromByte:width:groups:into:)` for a width known only at run
+    /// time: one switch per call, then the specialised loop.
+    @inlinable
+    static func unpackGroups(width: Int, _ base: UnsafeRawPointer, fromByte byte: Int, groups: Int, into out: UnsafeMutablePointer<UInt64>) {
+        switch width {
+        case 1: Self.unpackGroups(base, fromByte: byte, width: 1, groups: groups, into: out)
+        case 2: Self.unpackGroups(base, fromByte: byte, width: 2, groups: groups, into: out)
+        case 3: Self.unpackGroups(base, fromByte: byte, width: 3, groups: groups, into: out)
+        case 4: Self.unpackGroups(base, fromByte: byte, width: 4, groups: groups, into: out)
+        case 5: Self.unpackGroups(base, fromByte: byte, width: 5, groups: groups, into: out)
+        case 6: Self.unpackGroups(base, fromByte: byte, width: 6, groups: groups, into: out)
+        case 7: Self.unpackGroups(base, fromByte: byte, width: 7, groups: groups, into: out)
+        case 8: Self.unpackGroups(base, fromByte: byte, width: 8, groups: groups, into: out)
+        case 9: Self.unpackGroups(base, fromByte: byte, width: 9, groups: groups, into: out)
+        case 10: Self.unpackGroups(base, fromByte: byte, width: 10, groups: groups, into: out)
+        case 11: Self.unpackGroups(base, fromByte: byte, width: 11, groups: groups, into: out)
+        case 12: Self.unpackGroups(base, fromByte: byte, width: 12, groups: groups, into: out)
+        case 13: Self.unpackGroups(base, fromByte: byte, width: 13, groups: groups, into: out)
+        case 14: Self.unpackGroups(base, fromByte: byte, width: 14, groups: groups, into: out)
+        case 15: Self.unpackGroups(base, fromByte: byte, width: 15, groups: groups, into: out)
+        case 16: Self.unpackGroups(base, fromByte: byte, width: 16, groups: groups, into: out)
+        case 17: Self.unpackGroups(base, fromByte: byte, width: 17, groups: groups, into: out)
+        case 18: Self.unpackGroups(base, fromByte: byte, width: 18, groups: groups, into: out)
+        case 19: Self.unpackGroups(base, fromByte: byte, width: 19, groups: groups, into: out)
+        case 20: Self.unpackGroups(base, fromByte: byte, width: 20, groups: groups, into: out)
+        case 21: Self.unpackGroups(base, fromByte: byte, width: 21, groups: groups, into: out)
+        case 22: Self.unpackGroups(base, fromByte: byte, width: 22, groups: groups, into: out)
+        case 23: Self.unpackGroups(base, fromByte: byte, width: 23, groups: groups, into: out)
+        case 24: Self.unpackGroups(base, fromByte: byte, width: 24, groups: groups, into: out)
+        case 25: Self.unpackGroups(base, fromByte: byte, width: 25, groups: groups, into: out)
+        case 26: Self.unpackGroups(base, fromByte: byte, width: 26, groups: groups, into: out)
+        case 27: Self.unpackGroups(base, fromByte: byte, width: 27, groups: groups, into: out)
+        case 28: Self.unpackGroups(base, fromByte: byte, width: 28, groups: groups, into: out)
+        case 29: Self.unpackGroups(base, fromByte: byte, width: 29, groups: groups, into: out)
+        case 30: Self.unpackGroups(base, fromByte: byte, width: 30, groups: groups, into: out)
+        case 31: Self.unpackGroups(base, fromByte: byte, width: 31, groups: groups, into: out)
+        case 32: Self.unpackGroups(base, fromByte: byte, width: 32, groups: groups, into: out)
+        default: preconditionFailure("unpackGroups: width \(width) not in 1...32")
+        }
+    }
+
+    /// Unpacks `groups` groups of 8 fields of `width` bits (1...32, a constant once
+    /// inlined) from the bytes at `base + byte`: group *g* is the `width` bytes at
+    /// `byte + g × width`, field *k* of it the `width` bits at bit `k × width`. The
+    /// caller guarantees every 8-byte load stays in bounds.
+    @inlinable @inline(__always)
+    static func unpackGroups(_ base: UnsafeRawPointer, fromByte byte: Int, width: Int, groups: Int, into out: UnsafeMutablePointer<UInt64>) {
+        let drop = UInt64(truncatingIfNeeded: 64 &- width)
+        var b = base + byte
+        var o = out
+        for _ in 0..<groups {
+            // Constant offsets and shifts: the compiler unrolls this into 8 loads (fewer
+            // when fields share a byte; one word per group was no cheaper).
+            for k in 0..<8 {
+                let bit = k &* width
+                let word = Self.load(b, at: bit &>> 3)
+                o[k] = (word &<< UInt64(truncatingIfNeeded: bit & 7)) &>> drop
+            }
+            b += width
+            o += 8
+        }
+    }
 }

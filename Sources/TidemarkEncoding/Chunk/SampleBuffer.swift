@@ -73,7 +73,7 @@ public final class SampleBuffer {
     }
 
     /// Appends every sample of the chunk `bytes[start..<end]` (nil: to the end of the
-    /// array), decoded straight into the buffer: for `xorColumns` and `decimalPacked`
+    /// array), decoded straight into the buffer: `xorColumns` and `decimalPacked`
     /// chunks without making a `ChunkIterator`. Throws if the header is damaged (nothing
     /// appended); returns the error of a column that ended early or held an invalid code,
     /// after appending the samples before it.
@@ -92,6 +92,20 @@ public final class SampleBuffer {
             appendStarts(repeatElement(nil, count: k), present: false)
             count += k
             return k < layout.count ? .corrupt("column ended after \(k) of \(layout.count) samples") : nil
+        case ChunkEncoding.decimalPacked.rawValue:
+            var pos = start + 1
+            guard let n = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("truncated header") }
+            guard n <= UInt64(ChunkIterator.maxSamples) else { throw .corrupt("header declares \(n) samples") }
+            reserve(count + Int(n))
+            do throws(ChunkError) {
+                try DecimalChunk.decode(bytes, DecimalChunk.Header(columns: pos, end: end), count: Int(n),
+                                        timestamps: timestamps + count, values: values + count)
+            } catch {
+                return error  // a damaged decimal chunk yields no samples, as from ChunkIterator
+            }
+            appendStarts(repeatElement(nil, count: Int(n)), present: false)
+            count += Int(n)
+            return nil
         default:
             var it = try ChunkIterator(bytes, start: start, end: end)
             append(remainingOf: &it)

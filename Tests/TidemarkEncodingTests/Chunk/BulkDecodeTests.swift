@@ -212,6 +212,17 @@ struct BulkDecodeTests {
             chunks.append(try ChunkBuilder.encode(timestamps: Corpora.hugeJumps(n, rng: &rng), values: Corpora.mixed(n, rng: &rng)))
             chunks.append(try ChunkBuilder.encode(timestamps: ts, values: Corpora.constantRuns(n, rng: &rng)))
         }
+        // Decimal chunks: integer and two-decimal walks, exact and jittered intervals,
+        // a counter with jumps (exceptions).
+        for n in [1, 2, 3, 9, 64, 67, 130] {
+            let ts = Corpora.regular(n, jitter: n % 2 == 0 ? 0 : 4, rng: &rng)
+            let walk = Self.fullPrecisionWalk(n, rng: &rng)
+            for vs in [walk.map { $0.rounded() }, walk.map { ($0 * 100).rounded() / 100 }, Corpora.counter(n, rng: &rng)] {
+                let chunk = try ChunkBuilder.encodeSmallest(timestamps: ts, values: vs)
+                #expect(chunk.first == ChunkEncoding.decimalPacked.rawValue)
+                chunks.append(chunk)
+            }
+        }
         for (c, chunk) in chunks.enumerated() {
             for cut in 0...chunk.count {
                 Self.expectSame(Array(chunk[..<cut]), seed: UInt64(cut), "chunk \(c) cut at \(cut)")
