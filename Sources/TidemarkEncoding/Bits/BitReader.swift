@@ -314,7 +314,8 @@ struct BitCursor {
     /// every shift is a constant, so a field costs a load and two shifts and no position
     /// arithmetic. Groups whose loads would reach past the stream's end are unpacked
     /// the same way from a zero-padded copy of its last bytes. Other widths and
-    /// unaligned positions go one field at a time.
+    /// unaligned positions go one field at a time, with unchecked loads below the
+    /// cursor's `directLimit`.
     @inlinable
     func unpack(width: Int, from position: Int, count: Int, into out: UnsafeMutablePointer<UInt64>) {
         guard count > 0 else { return }
@@ -352,9 +353,20 @@ struct BitCursor {
             for i in direct &* 8..<count { out[i] = c.takeWide(width) }
             return
         }
+        // One field at a time: unchecked loads while every read of a field stays in
+        // bounds, checked ones for the last bytes.
         var c = self
         c.position = position
-        for i in 0..<count { out[i] = c.takeWide(width) }
+        var i = 0
+        let limit = directLimit(maxCode: width)
+        while i < count && c.position <= limit {
+            out[i] = c.takeWide(width, inBounds: true)
+            i &+= 1
+        }
+        while i < count {
+            out[i] = c.takeWide(width)
+            i &+= 1
+        }
     }
 
     /// `unpackGroups(_:fromByte:width:groups:into:)` for a width known only at run

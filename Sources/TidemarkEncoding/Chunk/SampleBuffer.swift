@@ -17,6 +17,13 @@ public final class SampleBuffer {
     @exclusivity(unchecked) public private(set) var startTimestamps: [Int64?] = []
     public var hasStartTimestamps: Bool { !startTimestamps.isEmpty }
 
+    /// Everything a reader copies out after a load, in one call: read from another
+    /// module, each of these properties would cost a dynamic exclusivity check
+    /// (`@exclusivity(unchecked)` only holds inside this one).
+    public var contents: (count: Int, timestamps: UnsafeMutablePointer<Int64>, values: UnsafeMutablePointer<Double>, startTimestamps: [Int64?]) {
+        (count, timestamps, values, startTimestamps)
+    }
+
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
         timestamps = .allocate(capacity: self.capacity)

@@ -171,10 +171,11 @@ public struct SeriesIterator {
         bufferPos = 0
         bufferIsOneChunk = group.count == 1
         defer {
-            bufferCount = buffer.count
-            bufferTimestamps = buffer.timestamps
-            bufferValues = buffer.values
-            bufferStarts = buffer.startTimestamps
+            let contents = buffer.contents  // one call: no exclusivity check per property
+            bufferCount = contents.count
+            bufferTimestamps = contents.timestamps
+            bufferValues = contents.values
+            bufferStarts = contents.startTimestamps
         }
         do {
             if group.count == 1 {
