@@ -254,12 +254,14 @@ public struct XORValueDecoder: Sendable {
                     guard run > 0 else { return false }
                 }
                 if n &- i >= 8 {
-                    // Eight copies in four 16-byte stores, of which the first `run` (at most
-                    // 8 per step) count; the rest are overwritten by the next samples. A
-                    // fill loop here was vectorised with setup that cost the other codes
-                    // their registers.
+                    // Eight copies, of which the first `run` (at most 8 per step) count; the
+                    // rest are overwritten by the next samples. The compiler makes these
+                    // stores vector stores of a broadcast; a fill loop, a SIMD8 store or
+                    // a moving output pointer instead each made it hoist that broadcast
+                    // (or spill) into the path of every other code (callgrind).
                     run = min(run, 8)
-                    UnsafeMutableRawPointer(out + i).storeBytes(of: SIMD8(repeating: s.bits), as: SIMD8<UInt64>.self)
+                    let v = Double(bitPattern: s.bits)
+                    for k in 0..<8 { out[i &+ k] = v }
                 } else {
                     run = 1
                     out[i] = Double(bitPattern: s.bits)
