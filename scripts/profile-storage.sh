@@ -4,7 +4,8 @@
 # Benchmarks/Profiling/StorageProfile. callgrind counts instructions, so the figures do
 # not depend on what else the machine is doing (this VM has no hardware counters for perf).
 #
-#   scripts/profile-storage.sh [OUT_DIR]        (default /tmp/tidemark-callgrind)
+#   scripts/profile-storage.sh [OUT_DIR] [NAME_REGEX]   (default /tmp/tidemark-callgrind, all)
+#   e.g. scripts/profile-storage.sh /tmp/cg 'codec|drain'     only the codec and drain profiles
 #
 # valgrind 3.19 cannot read the DWARF 5 debug info Swift 6.3 emits, so the binary is
 # profiled from a copy with `strip --strip-debug` (function names stay; no line numbers).
@@ -13,6 +14,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-/tmp/tidemark-callgrind}
+ONLY=${2:-.}
 mkdir -p "$OUT"
 (cd "$ROOT/Benchmarks" && swift build -c release --product StorageProfile)
 BIN_DIR=$(cd "$ROOT/Benchmarks" && swift build -c release --show-bin-path)
@@ -23,6 +25,7 @@ export LD_LIBRARY_PATH="$BIN_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # profile NAME SAMPLES TOGGLE ARGS...: SAMPLES is how many samples the toggled part handles.
 profile() {
     local name=$1 samples=$2 toggle=$3; shift 3
+    [[ $name =~ $ONLY ]] || return 0
     valgrind --tool=callgrind --callgrind-out-file="$OUT/$name.out" --toggle-collect="$toggle" \
         "$OUT/StorageProfile" "$@" > "$OUT/$name.log" 2>&1
     local ir
@@ -40,3 +43,23 @@ profile chunk-decode-block 2210925 '*decodeBatches*' decode 25 719 3 block
 profile block-select-iterate 2210925 '*runQueries*' iterate block 25 719 3
 # The same on the head.
 profile head-select-iterate 2210925 '*runQueries*' iterate head 25 719 3
+# cpu-only-like data (10 s apart; a full-precision random walk in [0, 100], or rounded to
+# integers): 1000 chunks of 120 samples, 3 times, decoded a chunk at a time into a plain
+# buffer (ChunkIterator.decode), into a SampleBuffer straight from the bytes (as
+# SeriesIterator loads chunks) and sample by sample (next()); XOR, and the integers also
+# in their smallest codec (decimal-packed).
+profile codec-xor-float-bulk 360000 '*codecBulk*' codec float xor 120 1000 3
+profile codec-xor-float-buffer 360000 '*codecBuffer*' codec float xor 120 1000 3
+profile codec-xor-float-next 360000 '*codecNext*' codec float xor 120 1000 3
+profile codec-xor-int-bulk 360000 '*codecBulk*' codec int xor 120 1000 3
+profile codec-xor-int-buffer 360000 '*codecBuffer*' codec int xor 120 1000 3
+profile codec-decimal-int-bulk 360000 '*codecBulk*' codec int smallest 120 1000 3
+profile codec-decimal-int-buffer 360000 '*codecBuffer*' codec int smallest 120 1000 3
+profile codec-decimal-int-next 360000 '*codecNext*' codec int smallest 120 1000 3
+# A large scan: 100 series × 8640 samples (a day at 10 s) in one block, 240-sample chunks
+# in the smallest codec, each series drained into arrays as the query engine does: the
+# first pass (pages read from the files: checksum, LZ4), then once more from the cache.
+profile drain-float-cold 864000 '*drainCold*' drain float 100 8640 1
+profile drain-float 864000 '*drainSeries*' drain float 100 8640 1
+profile drain-int-cold 864000 '*drainCold*' drain int 100 8640 1
+profile drain-int 864000 '*drainSeries*' drain int 100 8640 1

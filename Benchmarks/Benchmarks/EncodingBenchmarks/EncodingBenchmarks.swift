@@ -59,6 +59,23 @@ enum Data {
     /// A constant (e.g. `up` or a configuration gauge).
     static let constant = [Double](repeating: 1, count: n)
 
+    /// TSBS's cpu-only values: a random walk in [0, 100] with uniform steps in [-1, 1)
+    /// at full float precision (the hard case for XOR).
+    static let cpuWalk: [Double] = {
+        var rng = BenchRNG(state: 5)
+        var v = 50.0
+        return (0..<n).map { _ in
+            v = min(100, max(0, v + Double(Int64(bitPattern: rng.next()) >> 11) / Double(1 << 52)))
+            return v
+        }
+    }()
+
+    /// The same walk rounded to integers (TSBS's integer CPU values).
+    static let cpuIntegers = cpuWalk.map { $0.rounded() }
+
+    /// Exact 10 s scrapes, as TSBS generates them.
+    static let exactTimestamps: [Int64] = (0..<n).map { 1_700_000_000_000 + Int64($0) * 10_000 }
+
     static func timestampColumn() -> [UInt8] {
         var e = TimestampEncoder()
         for t in timestamps { e.append(t) }
@@ -250,7 +267,22 @@ let benchmarks: @Sendable () -> Void = {
     // so the per-iteration bookkeeping does not swamp a per-sample cost of a few ns.
     let decimalChunks = Data.chunks.map(ChunkBuilder.recodeSmallest)
     precondition(decimalChunks.allSatisfy { $0.first == ChunkEncoding.decimalPacked.rawValue })
-    for (name, chunks) in [("XOR", Data.chunks), ("decimal", decimalChunks)] {
+    // TSBS cpu-only-like chunks (exact 10 s intervals): the full-precision walk as XOR,
+    // and the integer walk as the head holds it (XOR) and as a block stores it (decimal).
+    func cpuChunks(_ values: [Double], smallest: Bool) -> [[UInt8]] {
+        (0..<(Data.n / Data.chunkSize)).map { c in
+            let r = c * Data.chunkSize..<(c + 1) * Data.chunkSize
+            let ts = Array(Data.exactTimestamps[r]), vs = Array(values[r])
+            return smallest ? try! ChunkBuilder.encodeSmallest(timestamps: ts, values: vs)
+                : try! ChunkBuilder.encode(timestamps: ts, values: vs)
+        }
+    }
+    let cpuIntegerDecimal = cpuChunks(Data.cpuIntegers, smallest: true)
+    precondition(cpuIntegerDecimal.allSatisfy { $0.first == ChunkEncoding.decimalPacked.rawValue })
+    for (name, chunks) in [("XOR", Data.chunks), ("decimal", decimalChunks),
+                           ("XOR cpu walk", cpuChunks(Data.cpuWalk, smallest: false)),
+                           ("XOR cpu integers", cpuChunks(Data.cpuIntegers, smallest: false)),
+                           ("decimal cpu integers", cpuIntegerDecimal)] {
         Benchmark("Chunk batch decode \(name) 8×125 (samples)", configuration: perSample) { benchmark in
             let buffer = SampleBuffer(capacity: Data.chunkSize)
             var sum: Int64 = 0

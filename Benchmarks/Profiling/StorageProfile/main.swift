@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import StorageFixtures
 import TidemarkEncoding
 import TidemarkStorage
@@ -18,10 +19,25 @@ import TidemarkWorkloads
 //                                                 240-sample chunks of the workload as the head
 //                                                 cuts them (XOR) and as a block stores them,
 //                                                 each by next() and by SampleBuffer
+//   StorageProfile codec float|int xor|smallest SAMPLES CHUNKS [REPEAT]
+//                                                 CHUNKS chunks of SAMPLES cpu-only-like samples
+//                                                 (10 s apart; values a full-precision random walk
+//                                                 in [0, 100], or that walk rounded to integers),
+//                                                 as XOR or in the smallest codec, each decoded by
+//                                                 next(), a chunk at a time into a plain buffer,
+//                                                 and into a SampleBuffer
+//   StorageProfile drain float|int SERIES SAMPLES [REPEAT]
+//                                                 the same data as one block (240-sample chunks,
+//                                                 smallest codec), every series drained into arrays
+//                                                 as the query engine's SeriesDecoding does: once
+//                                                 reading the pages, then REPEAT times from the cache
 //
 // Under callgrind, isolate the measured part with --toggle-collect:
 //   append: '*appendBatch*'   iterate: '*drain*' (decode only) or '*runQueries*'
 //   decode: '*decodeAll*' (next()) or '*decodeBatches*' (SampleBuffer)
+//   codec: '*codecNext*' (next()), '*codecBulk*' (decode(timestamps:values:)) or
+//          '*codecBuffer*' (SampleBuffer.append(chunk:))
+//   drain: '*drainSeries*' (pages cached) or '*drainCold*' (the first pass, which reads them)
 
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -127,6 +143,106 @@ func decodeBatches(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, che
     return (n, UInt64(bitPattern: sum) ^ acc)
 }
 
+/// `series` series of `samples` samples each, 10 s apart, values as TSBS's cpu-only
+/// generates them (a uniform step in [-1, 1) kept inside [0, 100], full precision), or
+/// that walk rounded to integers (`integers`).
+func cpuSeries(series: Int, samples: Int, integers: Bool) -> [(ts: [Int64], vs: [Double])] {
+    var rng = SplitMix64(seed: 0xC0FFEE)
+    return (0..<series).map { _ in
+        var walk = Double(rng.below(10_000)) / 100
+        let t0 = dataStart + Int64(rng.below(10_000))
+        var ts: [Int64] = [], vs: [Double] = []
+        for i in 0..<samples {
+            let step = Double(Int64(bitPattern: rng.next()) >> 11) / Double(1 << 52)
+            walk = min(100, max(0, walk + step))
+            ts.append(t0 + Int64(i) * 10_000)
+            vs.append(integers ? walk.rounded() : walk)
+        }
+        return (ts, vs)
+    }
+}
+
+@inline(never)
+func codecNext(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    decodeAll(chunks, repeat: count)
+}
+
+@inline(never)
+func codecBulk(_ chunks: [[UInt8]], capacity: Int, repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    var n = 0
+    var sum: Int64 = 0
+    var acc: UInt64 = 0
+    var ts = [Int64](repeating: 0, count: capacity)
+    var vs = [Double](repeating: 0, count: capacity)
+    ts.withUnsafeMutableBufferPointer { tp in
+        vs.withUnsafeMutableBufferPointer { vp in
+            for _ in 0..<count {
+                for c in chunks {
+                    var it = try! ChunkIterator(c)
+                    let k = it.decode(timestamps: tp, values: vp)
+                    n += k
+                    // Touch only the last sample: the buffer was written by the decoder.
+                    sum &+= tp[k - 1]
+                    acc ^= vp[k - 1].bitPattern
+                }
+            }
+        }
+    }
+    return (n, UInt64(bitPattern: sum) ^ acc)
+}
+
+/// Each chunk appended to a reused `SampleBuffer` straight from its bytes, as the
+/// storage layer's `SeriesIterator` loads chunks.
+@inline(never)
+func codecBuffer(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    var n = 0
+    var sum: Int64 = 0
+    var acc: UInt64 = 0
+    let buffer = SampleBuffer()
+    for _ in 0..<count {
+        for c in chunks {
+            buffer.removeAll()
+            precondition(try! buffer.append(chunk: c) == nil)
+            n += buffer.count
+            sum &+= buffer.timestamps[buffer.count - 1]
+            acc ^= buffer.values[buffer.count - 1].bitPattern
+        }
+    }
+    return (n, UInt64(bitPattern: sum) ^ acc)
+}
+
+/// The first `drainSeries` pass: it reads every page from the chunk files (checksum,
+/// LZ4), after which they are in the page cache. Toggle '*drainCold*' to profile it.
+@inline(never)
+func drainCold(_ series: [Series]) -> (samples: Int, checksum: UInt64) {
+    drainAll(series, repeat: 1)
+}
+
+/// Drains every series into arrays, as the query engine's `SeriesDecoding` does.
+@inline(never)
+func drainSeries(_ series: [Series], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    drainAll(series, repeat: count)
+}
+
+@inline(never)
+func drainAll(_ series: [Series], repeat count: Int) -> (samples: Int, checksum: UInt64) {
+    var n = 0
+    var sum: Int64 = 0
+    var acc: UInt64 = 0
+    for _ in 0..<count {
+        for s in series {
+            var it = s.makeIterator()
+            var ts: [Int64] = [], vs: [Double] = [], sts: [Int64] = []
+            it.drain(timestamps: &ts, values: &vs, starts: &sts)
+            precondition(it.error == nil, "\(it.error!)")
+            n += ts.count
+            sum &+= ts[ts.count - 1]
+            acc ^= vs[vs.count / 2].bitPattern
+        }
+    }
+    return (n, UInt64(bitPattern: sum) ^ acc)
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 func arg(_ i: Int, _ fallback: Int) -> Int { i < args.count ? Int(args[i]) ?? fallback : fallback }
 let clock = ContinuousClock()
@@ -173,6 +289,41 @@ case "decode":
         measureDecode("  ChunkIterator.next() ×\(count)") { decodeAll(chunks, repeat: count) }
         measureDecode("  SampleBuffer.append(remainingOf:) ×\(count)") { decodeBatches(chunks, repeat: count) }
     }
+case "codec":
+    let integers = args.count > 1 && args[1] == "int"
+    let smallest = args.count > 2 && args[2] == "smallest"
+    let perChunk = arg(3, 120)
+    let data = cpuSeries(series: arg(4, 1_000), samples: perChunk, integers: integers)
+    let count = arg(5, 1)
+    let chunks = data.map { s in
+        smallest ? try! ChunkBuilder.encodeSmallest(timestamps: s.ts, values: s.vs) : try! ChunkBuilder.encode(timestamps: s.ts, values: s.vs)
+    }
+    let bytes = chunks.reduce(0) { $0 + $1.count }
+    let decimal = chunks.filter { $0.first == ChunkEncoding.decimalPacked.rawValue }.count
+    print("\(integers ? "integer" : "float") walk: \(chunks.count) chunks × \(perChunk) (\(decimal) decimal), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
+    measureDecode("  ChunkIterator.next() ×\(count)") { codecNext(chunks, repeat: count) }
+    measureDecode("  ChunkIterator.decode(timestamps:values:) ×\(count)") { codecBulk(chunks, capacity: perChunk, repeat: count) }
+    measureDecode("  SampleBuffer.append(chunk:) ×\(count)") { codecBuffer(chunks, repeat: count) }
+case "drain":
+    let integers = args.count > 1 && args[1] == "int"
+    let data = cpuSeries(series: arg(2, 100), samples: arg(3, 8_640), integers: integers)
+    let count = arg(4, 1)
+    var template = Array((FileManager.default.temporaryDirectory.path + "/tidemark-profile-drain-XXXXXX").utf8CString)
+    let directory = String(cString: mkdtemp(&template)!)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var options = DBOptions()
+    options.backgroundCompaction = false
+    let db = try DB.open(directory, options: options)
+    let mint = data.map { $0.ts[0] }.min()!
+    let maxt = data.map { $0.ts[$0.ts.count - 1] }.max()!
+    // A block lists its series sorted by labels.
+    let labelled = data.enumerated().map { i, s in (labels: Labels(["__name__": "cpu", "series": String(i)]), timestamps: s.ts, values: s.vs) }
+    _ = try db.writeBlock(minTime: mint, maxTime: maxt + 1, series: labelled.sorted { $0.labels < $1.labels })
+    let selected = try db.querier().select([.equal("__name__", "cpu")], mint: .min, maxt: .max)
+    print("\(integers ? "integer" : "float") walk: \(selected.count) series × \(arg(3, 8_640)) samples in one block")
+    measureDecode("  SeriesIterator.drain, pages read from the files") { drainCold(selected) }
+    measureDecode("  SeriesIterator.drain ×\(count), pages cached") { drainSeries(selected, repeat: count) }
+    try db.close()
 default:
-    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both]")
+    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int xor|smallest SAMPLES CHUNKS [REPEAT] | drain float|int SERIES SAMPLES [REPEAT]")
 }

@@ -10,6 +10,8 @@ public struct ChunkIterator: Sendable {
     @usableFromInline var values: XORValueDecoder
     /// Set for a `decimalPacked` chunk: where its columns are.
     @usableFromInline var decimal: DecimalChunk.Header?
+    /// Set for an XOR chunk: where its columns are.
+    @usableFromInline let xor: XORLayout?
     @usableFromInline let bytes: [UInt8]
     /// A decimal chunk's samples, decoded on the first `next()`.
     @usableFromInline var bufferedTimestamps: [Int64] = []
@@ -50,42 +52,34 @@ public struct ChunkIterator: Sendable {
             guard n <= UInt64(Self.maxSamples) else { throw .corrupt("header declares \(n) samples") }
             count = Int(n)
             decimal = DecimalChunk.Header(columns: pos, end: end, rice: encoding == .decimalRice)
+            xor = nil
             timestamps = TimestampDecoder([], count: 0)
             values = XORValueDecoder([], count: 0)
             startTimestamps = []
         case .xorColumnsWithStart:
-            var pos = start + 1
-            guard let n = ByteVarint.read(bytes, &pos, end), let tsLen = ByteVarint.read(bytes, &pos, end),
-                  let vsLen = ByteVarint.read(bytes, &pos, end)
-            else { throw .corrupt("truncated header") }
-            guard n <= UInt64(end - start) * 16, tsLen <= UInt64(end - pos), vsLen <= UInt64(end - pos) - tsLen else {
-                throw .corrupt("header declares \(n) samples / \(tsLen) + \(vsLen) column bytes in \(end - start) bytes")
-            }
-            count = Int(n)
-            let tsEnd = pos + Int(tsLen)
-            let vsEnd = tsEnd + Int(vsLen)
-            timestamps = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
-            values = XORValueDecoder(bytes, start: tsEnd, end: vsEnd, count: count)
+            let layout = try XORLayout(bytes, start: start, end: end, withStarts: true)
+            count = layout.count
+            timestamps = TimestampDecoder(bytes, start: layout.timestamps.lowerBound, end: layout.timestamps.upperBound, count: count)
+            values = XORValueDecoder(bytes, start: layout.values.lowerBound, end: layout.values.upperBound, count: count)
+            xor = layout
             // The start column is relative to the timestamps: decode them once up front.
-            var times = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
-            var ts: [Int64] = []
-            ts.reserveCapacity(count)
-            while times.next() { ts.append(times.value) }
-            guard ts.count == count else { throw .corrupt("timestamp column ended after \(ts.count) of \(count) samples") }
-            startTimestamps = try StartColumn.decode(bytes, start: vsEnd, end: end, timestamps: ts)
+            let n = layout.count
+            var ts = [Int64](repeating: 0, count: n)
+            let decoded = n == 0 ? 0 : ts.withUnsafeMutableBufferPointer { tp in
+                bytes.withUnsafeBytes { raw in
+                    TimestampDecoder.decodeColumn(
+                        BitCursor(raw, start: layout.timestamps.lowerBound, end: layout.timestamps.upperBound),
+                        into: tp.baseAddress.unsafelyUnwrapped, count: n)
+                }
+            }
+            guard decoded == n else { throw .corrupt("timestamp column ended after \(decoded) of \(n) samples") }
+            startTimestamps = try StartColumn.decode(bytes, start: layout.values.upperBound, end: end, timestamps: ts)
         case .xorColumns:
-            var pos = start + 1
-            guard let n = ByteVarint.read(bytes, &pos, end), let tsLen = ByteVarint.read(bytes, &pos, end) else {
-                throw .corrupt("truncated header")
-            }
-            // Each sample takes at least 1 bit per column; reject absurd counts early.
-            guard n <= UInt64(end - start) * 16, tsLen <= UInt64(end - pos) else {
-                throw .corrupt("header declares \(n) samples / \(tsLen) timestamp bytes in \(end - start) bytes")
-            }
-            count = Int(n)
-            let tsEnd = pos + Int(tsLen)
-            timestamps = TimestampDecoder(bytes, start: pos, end: tsEnd, count: count)
-            values = XORValueDecoder(bytes, start: tsEnd, end: end, count: count)
+            let layout = try XORLayout(bytes, start: start, end: end, withStarts: false)
+            count = layout.count
+            timestamps = TimestampDecoder(bytes, start: layout.timestamps.lowerBound, end: layout.timestamps.upperBound, count: count)
+            values = XORValueDecoder(bytes, start: layout.values.lowerBound, end: layout.values.upperBound, count: count)
+            xor = layout
             startTimestamps = []
         }
     }
@@ -161,21 +155,27 @@ public struct ChunkIterator: Sendable {
             values.bits = vs0[n - 1].bitPattern
             return n
         }
+        if let layout = xor, produced == 0 && n == count {
+            // A whole XOR chunk: both columns straight from the bytes, no decoder state.
+            let k = Self.decodeXOR(bytes, layout, timestamps: ts0, values: vs0)
+            produced = k
+            if k > 0 {
+                timestamps._value = ts0[k - 1]
+                values.bits = vs0[k - 1].bitPattern
+            }
+            if k < n { _ = columnEnded() }
+            return k
+        }
         var i = 0
         if decimal == nil {
-            // XOR columns: the loop of `next()` without its per-sample dispatch.
-            while i < n {
-                guard timestamps.decodeNext(), values.decodeNext() else {
-                    produced &+= i
-                    _ = columnEnded()
-                    return i
-                }
-                ts0[i] = timestamps._value
-                vs0[i] = Double(bitPattern: values.bits)
-                i &+= 1
-            }
-            produced &+= i
-            return i
+            // XOR columns: each column's bulk loop over the whole run (`produced < count`
+            // bounds both, which were created with `count`). A damaged column ends the
+            // run at its first bad sample.
+            let k = timestamps.decodeBulk(into: ts0, count: n)
+            let m = k > 0 ? values.decodeBulk(into: vs0, count: k) : 0
+            produced &+= m
+            if m < n { _ = columnEnded() }
+            return m
         }
         while i < n && next() {
             ts0[i] = timestamp
@@ -183,6 +183,23 @@ public struct ChunkIterator: Sendable {
             i += 1
         }
         return i
+    }
+
+    /// Decodes both columns of a whole XOR chunk into `ts` and `vs` (room for
+    /// `layout.count` samples each); returns how many samples it wrote, fewer than
+    /// `layout.count` if a column ended early or held an invalid code.
+    @inlinable
+    static func decodeXOR(
+        _ bytes: [UInt8], _ layout: XORLayout, timestamps ts: UnsafeMutablePointer<Int64>, values vs: UnsafeMutablePointer<Double>
+    ) -> Int {
+        bytes.withUnsafeBytes { raw in
+            let n = layout.count
+            let k = TimestampDecoder.decodeColumn(
+                BitCursor(raw, start: layout.timestamps.lowerBound, end: layout.timestamps.upperBound), into: ts, count: n)
+            guard k > 0 else { return 0 }
+            return XORValueDecoder.decodeColumn(
+                BitCursor(raw, start: layout.values.lowerBound, end: layout.values.upperBound), into: vs, count: k)
+        }
     }
 
     /// Samples not yet produced.
@@ -224,5 +241,41 @@ public struct ChunkIterator: Sendable {
         it.decodeRemaining(appendingTo: &ts, &vs)
         if let e = it.error { throw e }
         return (ts, vs, it.hasStartTimestamps ? it.startTimestamps : [Int64?](repeating: nil, count: ts.count))
+    }
+}
+
+/// Where the columns of an XOR chunk (`xorColumns`, `xorColumnsWithStart`) are, from its
+/// header; parsing it checks the header as `ChunkIterator.init` does.
+@usableFromInline
+struct XORLayout: Sendable {
+    @usableFromInline let count: Int
+    @usableFromInline let timestamps: Range<Int>
+    /// The value column; for `xorColumnsWithStart` the start column follows it, to the
+    /// chunk's end.
+    @usableFromInline let values: Range<Int>
+
+    /// Parses the header of the chunk `bytes[start..<end]` (encoding byte included).
+    @usableFromInline
+    init(_ bytes: [UInt8], start: Int, end: Int, withStarts: Bool) throws(ChunkError) {
+        var pos = start + 1
+        guard let n = ByteVarint.read(bytes, &pos, end), let tsLen = ByteVarint.read(bytes, &pos, end) else {
+            throw .corrupt("truncated header")
+        }
+        if withStarts {
+            guard let vsLen = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("truncated header") }
+            guard n <= UInt64(end - start) * 16, tsLen <= UInt64(end - pos), vsLen <= UInt64(end - pos) - tsLen else {
+                throw .corrupt("header declares \(n) samples / \(tsLen) + \(vsLen) column bytes in \(end - start) bytes")
+            }
+            timestamps = pos..<pos + Int(tsLen)
+            values = timestamps.upperBound..<timestamps.upperBound + Int(vsLen)
+        } else {
+            // Each sample takes at least 1 bit per column; reject absurd counts early.
+            guard n <= UInt64(end - start) * 16, tsLen <= UInt64(end - pos) else {
+                throw .corrupt("header declares \(n) samples / \(tsLen) timestamp bytes in \(end - start) bytes")
+            }
+            timestamps = pos..<pos + Int(tsLen)
+            values = timestamps.upperBound..<end
+        }
+        count = Int(n)
     }
 }

@@ -71,46 +71,101 @@ public enum DecimalChunk {
         timestamps ts: UnsafeMutablePointer<Int64>, values vs: UnsafeMutablePointer<Double>
     ) throws(ChunkError) {
         guard n > 0 else { return }
+        let failure: ChunkError? = bytes.withUnsafeBytes { raw in
+            do throws(ChunkError) {
+                try decode(raw, header, count: n, timestamps: ts, values: vs)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// `decode` over the bytes of the whole array. Each packed column is unpacked a
+    /// block at a time (`PackedIntegers.forEachBlock`); the running sums (dod → delta →
+    /// timestamp, Δm → m → value) then run over plain memory.
+    @inlinable
+    static func decode(
+        _ raw: UnsafeRawBufferPointer, _ header: Header, count n: Int,
+        timestamps ts: UnsafeMutablePointer<Int64>, values vs: UnsafeMutablePointer<Double>
+    ) throws(ChunkError) {
+        guard n > 0 else { return }
         var pos = header.columns
-        let end = header.end
-        guard let t0 = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("first timestamp truncated") }
+        let end = min(header.end, raw.count)
+        guard let t0 = ByteVarint.read(raw, &pos, end) else { throw .corrupt("first timestamp truncated") }
         var t = Varint.unzigzag(t0)
         ts[0] = t
         if n >= 2 {
-            guard let d1 = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("first delta truncated") }
+            guard let d1 = ByteVarint.read(raw, &pos, end) else { throw .corrupt("first delta truncated") }
             var delta = d1
             t &+= Int64(bitPattern: delta)
             ts[1] = t
             if n >= 3 {
-                // The running sums (dod → delta → timestamp) run inside the unpacking loop.
                 let out = ts + 2
-                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 2, allowRice: header.rice) { i, z in
-                    delta &+= UInt64(bitPattern: Varint.unzigzag(z))
-                    t &+= Int64(bitPattern: delta)
-                    out[i] = t
+                // (The sums are copied into locals per block: captured by the closure,
+                // they would be loaded and stored through memory on every sample.)
+                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 2, allowRice: header.rice) { block, k, first in
+                    let o = out + first
+                    var d = delta
+                    var time = t
+                    if let block {
+                        for j in 0..<k {
+                            d &+= UInt64(bitPattern: Varint.unzigzag(block[j]))
+                            time &+= Int64(bitPattern: d)
+                            o[j] = time
+                        }
+                    } else {
+                        // Every dod 0: exact intervals.
+                        let step = Int64(bitPattern: d)
+                        for j in 0..<k {
+                            time &+= step
+                            o[j] = time
+                        }
+                    }
+                    delta = d
+                    t = time
                 }
             }
         }
         guard pos < end else { throw .corrupt("value scale missing") }
-        let k = Int(bytes[pos])
+        let k = Int(raw[pos])
         pos += 1
         guard k <= DecimalScale.maxDecodableScale else { throw .corrupt("decimal scale \(k) > \(DecimalScale.maxDecodableScale)") }
-        guard let m0 = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("first mantissa truncated") }
+        guard let m0 = ByteVarint.read(raw, &pos, end) else { throw .corrupt("first mantissa truncated") }
         var m = Varint.unzigzag(m0)
         vs[0] = DecimalScale.value(m, scale: k)
         if n >= 2 {
             let out = vs + 1
             // Two loops so the common integer case has no division.
             if k == 0 {
-                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 1, allowRice: header.rice) { i, z in
-                    m &+= Varint.unzigzag(z)
-                    out[i] = Double(m)
+                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice) { block, count, first in
+                    let o = out + first
+                    var mantissa = m
+                    if let block {
+                        for j in 0..<count {
+                            mantissa &+= Varint.unzigzag(block[j])
+                            o[j] = Double(mantissa)
+                        }
+                    } else {
+                        o.update(repeating: Double(mantissa), count: count)  // constant
+                    }
+                    m = mantissa
                 }
             } else {
                 let p = DecimalScale.powers[k]
-                try IntegerColumn.forEach(bytes, at: &pos, end: end, count: n - 1, allowRice: header.rice) { i, z in
-                    m &+= Varint.unzigzag(z)
-                    out[i] = Double(m) / p
+                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice) { block, count, first in
+                    let o = out + first
+                    var mantissa = m
+                    if let block {
+                        for j in 0..<count {
+                            mantissa &+= Varint.unzigzag(block[j])
+                            o[j] = Double(mantissa) / p
+                        }
+                    } else {
+                        o.update(repeating: Double(mantissa) / p, count: count)  // constant
+                    }
+                    m = mantissa
                 }
             }
         }

@@ -17,6 +17,13 @@ public final class SampleBuffer {
     @exclusivity(unchecked) public private(set) var startTimestamps: [Int64?] = []
     public var hasStartTimestamps: Bool { !startTimestamps.isEmpty }
 
+    /// Everything a reader copies out after a load, in one call: read from another
+    /// module, each of these properties would cost a dynamic exclusivity check
+    /// (`@exclusivity(unchecked)` only holds inside this one).
+    public var contents: (count: Int, timestamps: UnsafeMutablePointer<Int64>, values: UnsafeMutablePointer<Double>, startTimestamps: [Int64?]) {
+        (count, timestamps, values, startTimestamps)
+    }
+
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
         timestamps = .allocate(capacity: self.capacity)
@@ -70,6 +77,48 @@ public final class SampleBuffer {
         }
         count += k
         return k
+    }
+
+    /// Appends every sample of the chunk `bytes[start..<end]` (nil: to the end of the
+    /// array), decoded straight into the buffer: `xorColumns`, `decimalPacked` and `decimalRice`
+    /// chunks without making a `ChunkIterator`. Throws if the header is damaged (nothing
+    /// appended); returns the error of a column that ended early or held an invalid code,
+    /// after appending the samples before it.
+    public func append(chunk bytes: [UInt8], start: Int = 0, end: Int? = nil) throws(ChunkError) -> ChunkError? {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard start >= 0, start < end else {
+            var it = try ChunkIterator(bytes, start: start, end: end)  // throws the iterator's error
+            append(remainingOf: &it)
+            return it.error
+        }
+        switch bytes[start] {
+        case ChunkEncoding.xorColumns.rawValue:
+            let layout = try XORLayout(bytes, start: start, end: end, withStarts: false)
+            reserve(count + layout.count)
+            let k = ChunkIterator.decodeXOR(bytes, layout, timestamps: timestamps + count, values: values + count)
+            appendStarts(repeatElement(nil, count: k), present: false)
+            count += k
+            return k < layout.count ? .corrupt("column ended after \(k) of \(layout.count) samples") : nil
+        case ChunkEncoding.decimalPacked.rawValue, ChunkEncoding.decimalRice.rawValue:
+            let rice = bytes[start] == ChunkEncoding.decimalRice.rawValue
+            var pos = start + 1
+            guard let n = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("truncated header") }
+            guard n <= UInt64(ChunkIterator.maxSamples) else { throw .corrupt("header declares \(n) samples") }
+            reserve(count + Int(n))
+            do throws(ChunkError) {
+                try DecimalChunk.decode(bytes, DecimalChunk.Header(columns: pos, end: end, rice: rice), count: Int(n),
+                                        timestamps: timestamps + count, values: values + count)
+            } catch {
+                return error  // a damaged decimal chunk yields no samples, as from ChunkIterator
+            }
+            appendStarts(repeatElement(nil, count: Int(n)), present: false)
+            count += Int(n)
+            return nil
+        default:
+            var it = try ChunkIterator(bytes, start: start, end: end)
+            append(remainingOf: &it)
+            return it.error
+        }
     }
 
     /// Makes room for `n` samples in all, keeping the contents.

@@ -41,12 +41,16 @@ public enum LZ4 {
             throw .tooLarge(rawSize)
         }
         if rawSize == 0 { return [] }
-        var out = [UInt8](repeating: 0, count: rawSize)
-        let got = out.withUnsafeMutableBytes { dst in
-            LZ4_decompress_safe(
+        // Uninitialised capacity, not a zero-filled array: filling a page with zeros
+        // before LZ4 overwrites it cost more than the decompression (callgrind). A page
+        // that does not decompress to exactly `rawSize` bytes is dropped, not returned.
+        var got: Int32 = 0
+        let out = [UInt8](unsafeUninitializedCapacity: rawSize) { dst, initialized in
+            got = LZ4_decompress_safe(
                 input.baseAddress?.assumingMemoryBound(to: CChar.self),
-                dst.baseAddress?.assumingMemoryBound(to: CChar.self),
+                UnsafeMutableRawPointer(dst.baseAddress)?.assumingMemoryBound(to: CChar.self),
                 Int32(input.count), Int32(rawSize))
+            initialized = got == Int32(rawSize) ? rawSize : 0
         }
         guard got == Int32(rawSize) else { throw .malformed(expected: rawSize, got: got) }
         return out

@@ -118,6 +118,149 @@ public struct TimestampDecoder: Sendable {
         return true
     }
 
+    /// Decodes up to `count` further timestamps into `out` and returns how many it wrote:
+    /// `min(count, remaining)` unless the column ended early or held an invalid code, in
+    /// which case decoding stops there for good (as `next()` does). May be mixed with
+    /// `next()`.
+    @inlinable
+    public mutating func decode(into out: UnsafeMutablePointer<Int64>, count: Int) -> Int {
+        let n = min(count, remaining)
+        guard n > 0 else { return 0 }
+        let k = decodeBulk(into: out, count: n)
+        if k == n { remaining &-= n }
+        return k
+    }
+
+    /// Decodes the next `n` timestamps into `out` without checking `remaining` (the
+    /// caller has); returns how many it wrote, fewer than `n` on a damaged column
+    /// (`remaining` is then 0).
+    @inlinable
+    mutating func decodeBulk(into out: UnsafeMutablePointer<Int64>, count n: Int) -> Int {
+        var i = 0
+        while i < n && _slowPath(index < 2) {
+            guard nextHeaderField() else { return i }
+            out[i] = _value
+            i &+= 1
+        }
+        guard i < n else { return i }
+        let (t0, d0, i0) = (_value, delta, i)
+        let (t, d, end, ok) = reader.withCursor { cursor in
+            let (c, t, d, j, ok) = Self.decodeRun(cursor, t0, d0, out, i0, n)
+            return (c, (t, d, j, ok))
+        }
+        i = end
+        _value = t
+        delta = d
+        if !ok { _ = fail() }
+        return i
+    }
+
+    /// Decodes a whole timestamp column of `n` samples, header fields included, from a
+    /// cursor at its start into `out`; returns how many it wrote (fewer than `n` on a
+    /// damaged column). `ChunkIterator`'s whole-chunk path: no decoder state at all.
+    @inlinable
+    static func decodeColumn(_ cursor: BitCursor, into out: UnsafeMutablePointer<Int64>, count n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        var c = cursor
+        guard let first = Varint.read(from: &c), !c.overrun else { return 0 }
+        var t = Varint.unzigzag(first)
+        out[0] = t
+        guard n > 1 else { return 1 }
+        guard let d = Varint.read(from: &c), !c.overrun else { return 1 }
+        t &+= Int64(bitPattern: d)
+        out[1] = t
+        guard n > 2 else { return 2 }
+        return decodeRun(c, t, d, out, 2, n).3
+    }
+
+    /// Decodes `out[i..<n]` after the header fields from `cursor`, given the last
+    /// timestamp and delta: the direct loop, then the checked one for the column's last
+    /// bytes. Returns the cursor, the last timestamp and delta, the index reached and
+    /// whether the column was sound.
+    ///
+    /// The loops keep the position, the running delta and the timestamp in registers.
+    /// Codes that start below the cursor's `directLimit` are read with unchecked loads
+    /// and no overrun check. A run of `0` codes — a regular scrape — is counted from one
+    /// peek (its leading zero bits), so a chunk of exact intervals costs a peek per 57
+    /// samples and an add and a store per sample.
+    @inlinable @inline(__always)
+    static func decodeRun(
+        _ cursor: BitCursor, _ t: Int64, _ d: UInt64, _ out: UnsafeMutablePointer<Int64>, _ i: Int, _ n: Int
+    ) -> (BitCursor, Int64, UInt64, Int, Bool) {
+        var r = runLoop(cursor, t, d, out, i, n, checked: false)
+        if r.4 && r.3 < n { r = runLoop(r.0, r.1, r.2, out, r.3, n, checked: true) }
+        return r
+    }
+
+    /// `decodeLoop` for codes that start below the cursor's `directLimit(maxCode: 69)`
+    /// (the longest code is `11111` + 64 bits), or (`checked`) for the column's last
+    /// bytes. A function of its own that takes and returns its state by value, so that
+    /// the registers go to this loop alone.
+    @inlinable @inline(never)
+    static func runLoop(
+        _ cursor: BitCursor, _ time: Int64, _ delta: UInt64, _ out: UnsafeMutablePointer<Int64>,
+        _ index: Int, _ n: Int, checked: Bool
+    ) -> (BitCursor, Int64, UInt64, Int, Bool) {
+        var c = cursor
+        var t = time
+        var d = delta
+        var i = index
+        let ok = checked
+            ? decodeLoop(&c, &t, &d, out, &i, n, limit: .max, checked: true)
+            : decodeLoop(&c, &t, &d, out, &i, n, limit: cursor.directLimit(maxCode: 69), checked: false)
+        return (c, t, d, i, ok)
+    }
+
+    /// The loop of `decodeBulk`: decodes into `out[i..<n]` while the position is at most
+    /// `limit`, advancing `i`; false on a damaged column. `checked: false` requires
+    /// `limit` to be at most the cursor's `directLimit(maxCode: 69)`.
+    @inlinable @inline(__always)
+    static func decodeLoop(
+        _ c: inout BitCursor, _ t: inout Int64, _ d: inout UInt64, _ out: UnsafeMutablePointer<Int64>,
+        _ i: inout Int, _ n: Int, limit: Int, checked: Bool
+    ) -> Bool {
+        while i < n && c.position <= limit {
+            let w = checked ? c.peek() : c.peekInBounds()
+            if w < 1 &<< 63 {
+                // `0` codes: the delta repeats. Count them from this peek, stopping at the
+                // bits it holds for certain, the samples wanted, and the column's end
+                // (where a zero code would read past the stream: damaged).
+                // (`| 0x7F`: at most 57 leading zeros, the bits a peek holds for certain.)
+                var run = min((w | 0x7F).leadingZeroBitCount, n &- i)
+                if checked {
+                    run = min(run, c.bitsLeft)
+                    guard run > 0 else { return false }
+                }
+                c.skip(run)
+                let stop = i &+ run
+                repeat {
+                    t &+= Int64(bitPattern: d)
+                    out[i] = t
+                    i &+= 1
+                } while i < stop
+                continue
+            }
+            let ones = (~w).leadingZeroBitCount
+            if ones < 5 {
+                // `10`, `110`, `1110`, `11110` + 8, 14, 20 or 32 payload bits.
+                let payloadBits = ones == 4 ? 32 : 2 &+ 6 &* ones
+                let prefixBits = ones &+ 1
+                let payload = (w &<< UInt64(truncatingIfNeeded: prefixBits))
+                    &>> UInt64(truncatingIfNeeded: 64 &- payloadBits)
+                c.skip(prefixBits &+ payloadBits)
+                d &+= UInt64(bitPattern: signExtend(payload, bits: payloadBits))
+            } else {
+                c.skip(5)  // `11111` + the whole dod in 64 bits
+                d &+= c.takeWide(64, inBounds: !checked)
+            }
+            if checked && c.overrun { return false }
+            t &+= Int64(bitPattern: d)
+            out[i] = t
+            i &+= 1
+        }
+        return true
+    }
+
     /// The first two samples: the first timestamp and the first delta, as varints.
     @usableFromInline mutating func nextHeaderField() -> Bool {
         guard let v = Varint.read(from: &reader) else { return fail() }

@@ -132,6 +132,184 @@ public struct XORValueDecoder: Sendable {
         return true
     }
 
+    /// Decodes up to `count` further values into `out` and returns how many it wrote:
+    /// `min(count, remaining)` unless the column ended early or held an invalid code, in
+    /// which case decoding stops there for good (as `next()` does). May be mixed with
+    /// `next()`.
+    @inlinable
+    public mutating func decode(into out: UnsafeMutablePointer<Double>, count: Int) -> Int {
+        let n = min(count, remaining)
+        guard n > 0 else { return 0 }
+        let k = decodeBulk(into: out, count: n)
+        if k == n { remaining &-= n }
+        return k
+    }
+
+    /// Decodes the next `n` values into `out` without checking `remaining` (the caller
+    /// has); returns how many it wrote, fewer than `n` on a damaged column (`remaining`
+    /// is then 0).
+    @inlinable
+    mutating func decodeBulk(into out: UnsafeMutablePointer<Double>, count n: Int) -> Int {
+        var i = 0
+        if _slowPath(!started) {
+            guard nextFirst() else { return 0 }
+            out[0] = Double(bitPattern: bits)
+            i = 1
+        }
+        guard i < n else { return i }
+        let start = Window(bits: bits, trailing: trailing, width: width)
+        let (window, end, ok) = reader.withCursor { cursor in
+            let (c, s, j, ok) = Self.decodeRun(cursor, start, out, i, n)
+            return (c, (s, j, ok))
+        }
+        i = end
+        bits = window.bits
+        trailing = window.trailing
+        width = window.width
+        leading = 64 &- window.trailing &- window.width
+        if !ok { _ = fail() }
+        return i
+    }
+
+    /// Decodes a whole value column of `n` samples from a cursor at its start into
+    /// `out`; returns how many it wrote (fewer than `n` on a damaged column).
+    /// `ChunkIterator`'s whole-chunk path: no decoder state at all.
+    @inlinable
+    static func decodeColumn(_ cursor: BitCursor, into out: UnsafeMutablePointer<Double>, count n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        var c = cursor
+        let first = c.takeWide(64)
+        guard !c.overrun else { return 0 }
+        out[0] = Double(bitPattern: first)
+        guard n > 1 else { return 1 }
+        return decodeRun(c, Window(bits: first, trailing: 0, width: 0), out, 1, n).2
+    }
+
+    /// Decodes `out[i..<n]` from `cursor`, given the state after `out[i - 1]`: the direct
+    /// loop, then the checked one for the column's last bytes. Returns the cursor, the
+    /// state, the index reached and whether the column was sound.
+    ///
+    /// The loops keep the position, the current bits and window in registers. Codes
+    /// that start below the cursor's `directLimit` are read with unchecked loads and no
+    /// overrun check. A run of `0` codes (repeated values) is counted from one peek.
+    @inlinable @inline(__always)
+    static func decodeRun(
+        _ cursor: BitCursor, _ window: Window, _ out: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int
+    ) -> (BitCursor, Window, Int, Bool) {
+        var r = runLoop(cursor, window, out, i, n, checked: false)
+        if r.3 && r.2 < n { r = runLoop(r.0, r.1, out, r.2, n, checked: true) }
+        return r
+    }
+
+    /// The decoding state `decodeLoop` keeps in registers: the current bits and the
+    /// window as two shift counts (`x >> drop` takes the window's `64 − drop` bits from
+    /// the top of a word, `<< shift` puts them in place; no window yet: drop 64).
+    @usableFromInline
+    struct Window {
+        @usableFromInline var bits: UInt64
+        @usableFromInline var drop: Int
+        @usableFromInline var shift: Int
+
+        @inlinable @inline(__always)
+        init(bits: UInt64, trailing: Int, width: Int) {
+            self.bits = bits
+            drop = 64 &- width
+            shift = trailing
+        }
+
+        @inlinable var width: Int { 64 &- drop }
+        @inlinable var trailing: Int { shift }
+    }
+
+    /// `decodeLoop` for codes that start below the cursor's `directLimit(maxCode: 77)`
+    /// (the longest code is `11` + 11 header bits + 64 bits), or (`checked`) for the
+    /// column's last bytes. A function of its own that takes and returns its state by
+    /// value, so that the registers go to this loop alone.
+    @inlinable @inline(never)
+    static func runLoop(
+        _ cursor: BitCursor, _ window: Window, _ out: UnsafeMutablePointer<Double>,
+        _ index: Int, _ n: Int, checked: Bool
+    ) -> (BitCursor, Window, Int, Bool) {
+        var c = cursor
+        var s = window
+        var i = index
+        let ok = checked
+            ? decodeLoop(&c, &s, out, &i, n, limit: .max, checked: true)
+            : decodeLoop(&c, &s, out, &i, n, limit: cursor.directLimit(maxCode: 77), checked: false)
+        return (c, s, i, ok)
+    }
+
+    /// The loop of `decodeBulk`: decodes into `out[i..<n]` while the position is at most
+    /// `limit`, advancing `i`; false on a damaged column. `checked: false` requires
+    /// `limit` to be at most the cursor's `directLimit(maxCode: 77)`.
+    @inlinable @inline(__always)
+    static func decodeLoop(
+        _ c: inout BitCursor, _ s: inout Window, _ out: UnsafeMutablePointer<Double>,
+        _ i: inout Int, _ n: Int, limit: Int, checked: Bool
+    ) -> Bool {
+        while i < n && c.position <= limit {
+            let w = checked ? c.peek() : c.peekInBounds()
+            if _slowPath(w < 1 &<< 63) {
+                // `0` codes: the same bits again. Count them from this peek (`| 0x7F`: at
+                // most the 57 bits it holds for certain), stopping at the column's end,
+                // where a zero code would read past the stream (damaged).
+                var run = (w | 0x7F).leadingZeroBitCount
+                if checked {
+                    run = min(run, c.bitsLeft)
+                    guard run > 0 else { return false }
+                }
+                if n &- i >= 8 {
+                    // Eight copies, of which the first `run` (at most 8 per step) count; the
+                    // rest are overwritten by the next samples. The compiler makes these
+                    // stores vector stores of a broadcast; a fill loop, a SIMD8 store or
+                    // a moving output pointer instead each made it hoist that broadcast
+                    // (or spill) into the path of every other code (callgrind).
+                    run = min(run, 8)
+                    let v = Double(bitPattern: s.bits)
+                    for k in 0..<8 { out[i &+ k] = v }
+                } else {
+                    run = 1
+                    out[i] = Double(bitPattern: s.bits)
+                }
+                c.skip(run)
+                i &+= run
+                continue
+            }
+            let x: UInt64
+            if w & (1 &<< 62) == 0 {
+                // `10`: the XOR fits inside the current window.
+                if UInt(bitPattern: s.drop &- 9) < 55 {  // 1...55 bits: in this peek
+                    x = (w &<< 2) &>> UInt64(truncatingIfNeeded: s.drop)
+                    c.skip(66 &- s.drop)
+                } else {
+                    guard s.drop < 64 else { return false }  // no window yet: corrupt
+                    c.skip(2)
+                    x = c.takeWide(64 &- s.drop, inBounds: !checked)
+                }
+            } else {
+                // `11` + 5 bits leading zeros + 6 bits width (0 means 64) + the XOR.
+                let lead = Int(truncatingIfNeeded: (w &>> 57) & 31)
+                var wide = Int(truncatingIfNeeded: (w &>> 51) & 63)
+                if wide == 0 { wide = 64 }
+                c.skip(13)  // before the check, so a header cut by the end overruns
+                guard lead &+ wide <= 64 else { return false }
+                s.drop = 64 &- wide
+                s.shift = 64 &- lead &- wide
+                if wide <= 44 {
+                    x = (w &<< 13) &>> UInt64(truncatingIfNeeded: s.drop)
+                    c.skip(wide)
+                } else {
+                    x = c.takeWide(wide, inBounds: !checked)
+                }
+            }
+            s.bits ^= x &<< UInt64(truncatingIfNeeded: s.shift)
+            if checked && c.overrun { return false }
+            out[i] = Double(bitPattern: s.bits)
+            i &+= 1
+        }
+        return true
+    }
+
     /// The first value: 64 raw bits.
     @usableFromInline mutating func nextFirst() -> Bool {
         started = true

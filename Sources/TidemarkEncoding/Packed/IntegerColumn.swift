@@ -36,4 +36,18 @@ public enum IntegerColumn {
             try PackedIntegers.forEach(bytes, at: &position, end: end, count: count, body)
         }
     }
+
+    /// Decodes a column of either code (Rice only when `allowRice`) a block at a time;
+    /// see `PackedIntegers.forEachBlock` and `RiceColumn.forEachBlock`.
+    @inlinable @inline(__always)
+    static func forEachBlock(
+        _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int, allowRice: Bool,
+        _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
+    ) throws(ChunkError) {
+        if allowRice && position >= 0 && position < min(end, raw.count) && raw[position] & RiceColumn.marker != 0 {
+            try RiceColumn.forEachBlock(raw, at: &position, end: end, count: count, body)
+        } else {
+            try PackedIntegers.forEachBlock(raw, at: &position, end: end, count: count, body)
+        }
+    }
 }

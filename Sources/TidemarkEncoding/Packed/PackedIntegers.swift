@@ -91,6 +91,70 @@ public enum PackedIntegers {
         position = exceptions.position
     }
 
+    /// Values per block of `forEachBlock`.
+    @usableFromInline static let blockSize = 64
+
+    /// Decodes a column of `count` values starting at `raw[position]` and hands them to
+    /// `body` a block of up to `blockSize` at a time, exceptions in place, with the
+    /// block's length and the index of its first value: `body(values, length, first)`;
+    /// `values` is nil for a block that is all zeros (width 0, no exception in it).
+    /// `position` moves past the column; throws if the column is malformed or runs
+    /// past `end`, in which case `body` may have seen some blocks.
+    ///
+    /// The fields are unpacked into a stack buffer by `BitCursor.unpack` (whole groups
+    /// of 8 by a routine specialised for the width), the exceptions due in the block
+    /// are written over their fields, and `body` runs over plain memory: its loop (a
+    /// running sum) has no bit arithmetic and no exception checks.
+    @inlinable
+    static func forEachBlock(
+        _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int,
+        _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
+    ) throws(ChunkError) {
+        let end = min(end, raw.count)
+        guard position >= 0, position < end else { throw .corrupt("packed column header missing at byte \(position)") }
+        let width = Int(raw[position])
+        guard width <= 64 else { throw .corrupt("packed column width \(width) > 64 at byte \(position)") }
+        position += 1
+        guard let exceptionCount = ByteVarint.read(raw, &position, end), exceptionCount <= UInt64(count) else {
+            throw .corrupt("packed column exception count missing or above \(count) at byte \(position)")
+        }
+        let packedBytes = (count * width + 7) / 8
+        guard packedBytes <= end - position else {
+            throw .corrupt("packed column of \(count) × \(width) bits runs past the chunk end")
+        }
+        // Loads may run past the column into the bytes after it (never past the buffer):
+        // fields are cut out exactly, so those bits are never used.
+        let cursor = BitCursor(raw, start: position, end: raw.count)
+        let fieldsStart = position * 8
+        var exceptions = RawExceptionList(start: position + packedBytes, end: end, remaining: Int(exceptionCount), count: count)
+        try exceptions.advance(raw)
+        var failure: ChunkError?
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { scratch in
+            let block = scratch.baseAddress.unsafelyUnwrapped
+            var first = 0
+            while first < count {
+                let k = min(blockSize, count &- first)
+                if width == 0 && exceptions.index >= first &+ k {
+                    body(nil, k, first)  // all zero: a regular scrape's dods, a constant's deltas
+                    first &+= k
+                    continue
+                }
+                cursor.unpack(width: width, from: fieldsStart &+ first &* width, count: k, into: block)
+                while exceptions.index < first &+ k {
+                    block[exceptions.index &- first] = exceptions.value
+                    do throws(ChunkError) { try exceptions.advance(raw) } catch {
+                        failure = error
+                        return
+                    }
+                }
+                body(block, k, first)
+                first &+= k
+            }
+        }
+        if let failure { throw failure }
+        position = exceptions.position
+    }
+
     /// The field width (0...64) that makes the column smallest, exceptions included.
     static func bestWidth(_ values: [UInt64]) -> Int {
         // Values by bit length, and what their exception entries would cost in bits.
@@ -156,6 +220,42 @@ struct ExceptionList {
     }
 }
 
+/// `ExceptionList` over raw bytes (the bytes are passed to each `advance`).
+@usableFromInline
+struct RawExceptionList {
+    @usableFromInline var position: Int
+    @usableFromInline let end: Int
+    @usableFromInline var remaining: Int
+    @usableFromInline let count: Int
+    /// The next exception's field index (`Int.max` when none is left) and value.
+    @usableFromInline var index = -1
+    @usableFromInline var value: UInt64 = 0
+
+    @inlinable
+    init(start: Int, end: Int, remaining: Int, count: Int) {
+        self.position = start
+        self.end = end
+        self.remaining = remaining
+        self.count = count
+    }
+
+    /// Reads the next entry; throws if it is truncated or its index is past the column.
+    @inlinable
+    mutating func advance(_ raw: UnsafeRawBufferPointer) throws(ChunkError) {
+        guard remaining > 0 else {
+            index = Int.max
+            return
+        }
+        guard let gap = ByteVarint.read(raw, &position, end), gap < UInt64(count),
+              let v = ByteVarint.read(raw, &position, end)
+        else { throw .corrupt("packed column exception list truncated at byte \(position)") }
+        index += Int(gap) + 1
+        guard index < count else { throw .corrupt("packed column exception index \(index) ≥ \(count)") }
+        remaining -= 1
+        value = v
+    }
+}
+
 /// Unsigned LEB128 varints read from a byte array with an explicit end (the chunk
 /// headers' reader).
 @usableFromInline
@@ -164,10 +264,17 @@ enum ByteVarint {
     /// or is longer than ten bytes.
     @usableFromInline
     static func read(_ bytes: [UInt8], _ position: inout Int, _ end: Int) -> UInt64? {
+        bytes.withUnsafeBytes { read($0, &position, end) }
+    }
+
+    /// `read` over raw bytes; `end` is clamped to the buffer.
+    @inlinable
+    static func read(_ raw: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) -> UInt64? {
+        let end = min(end, raw.count)
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while position < end && shift < 64 {
-            let byte = bytes[position]
+        while position >= 0 && position < end && shift < 64 {
+            let byte = raw[position]
             position += 1
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 { return result }

@@ -71,53 +71,94 @@ public enum RiceColumn {
     }
 
     /// Decodes a Rice column of `count` values whose first byte is at `bytes[position]`,
-    /// handing each to `body` with its index, in order. `position` moves past the column;
-    /// throws if it is malformed or runs past `end` (then `body` may have seen some
-    /// values, zeros in place of the missing ones).
-    @inlinable @inline(__always)
+    /// handing each to `body` with its index, in order (`forEachBlock`, value by value).
+    /// `position` moves past the column; throws if it is malformed or runs past `end`
+    /// (then `body` may have seen some values).
     public static func forEach(
         _ bytes: [UInt8], at position: inout Int, end: Int, count: Int, _ body: (Int, UInt64) -> Void
     ) throws(ChunkError) {
-        guard position < end, bytes[position] & marker != 0 else {
+        var p = position
+        let failure: ChunkError? = bytes.withUnsafeBytes { raw in
+            do throws(ChunkError) {
+                try forEachBlock(raw, at: &p, end: end, count: count) { block, n, first in
+                    for j in 0..<n { body(first &+ j, block.unsafelyUnwrapped[j]) }
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        position = p
+    }
+
+    /// Decodes a Rice column of `count` values whose first byte is at `raw[position]`
+    /// and hands them to `body` a block of up to `PackedIntegers.blockSize` at a time:
+    /// `body(values, length, first)` (`values` is never nil here). `position` moves
+    /// past the column; throws if it is malformed or runs past `end`, in which case
+    /// `body` may have seen some blocks.
+    ///
+    /// Codes are read with a `BitCursor`: below its direct limit each code is one
+    /// unchecked load, a count of leading zeros and a shift (the unary part, its 1 and
+    /// the low bits all come from that load while they fit in 57 bits); only the
+    /// column's last bytes take the checked reads.
+    @inlinable
+    static func forEachBlock(
+        _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int,
+        _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
+    ) throws(ChunkError) {
+        let end = min(end, raw.count)
+        guard position >= 0, position < end, raw[position] & marker != 0 else {
             throw .corrupt("rice column header missing at byte \(position)")
         }
-        let k = Int(bytes[position] & ~marker)
+        let k = Int(raw[position] & ~marker)
         guard k <= 63 else { throw .corrupt("rice parameter \(k) > 63 at byte \(position)") }
         position += 1
-        guard let length = ByteVarint.read(bytes, &position, end), length <= UInt64(end - position) else {
+        guard let length = ByteVarint.read(raw, &position, end), length <= UInt64(end - position) else {
             throw .corrupt("rice column length missing or past the chunk end at byte \(position)")
         }
         let streamEnd = position + Int(length)
-        var reader = BitReader(bytes, start: position, end: streamEnd)
+        var cursor = BitCursor(raw, start: position, end: streamEnd)
+        // An escape is the longest code: 32 zeros, then 64 bits read as two takes.
+        let limit = cursor.directLimit(maxCode: 96)
         let shift = UInt64(truncatingIfNeeded: k)
-        // A code of up to 57 bits (unary part, its 1, k low bits) comes from one peek.
         let fitsOnePeek = 32 + 1 + k <= 57
         let dropLow = UInt64(truncatingIfNeeded: 64 &- k)
-        for i in 0..<count {
-            let word = reader.peek()
-            let zeros = word.leadingZeroBitCount
-            if _fastPath(zeros < 32) {
-                let unary = zeros &+ 1
-                let low: UInt64
-                if k == 0 {
-                    low = 0
-                    reader.skip(unary)
-                } else if fitsOnePeek {
-                    low = (word &<< UInt64(truncatingIfNeeded: unary)) &>> dropLow
-                    reader.skip(unary &+ k)
-                } else {
-                    reader.skip(unary)
-                    low = reader.takeWide(k)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PackedIntegers.blockSize) { scratch in
+            let block = scratch.baseAddress.unsafelyUnwrapped
+            var first = 0
+            while first < count {
+                let n = min(PackedIntegers.blockSize, count &- first)
+                for j in 0..<n {
+                    let inBounds = cursor.position <= limit
+                    let word = inBounds ? cursor.peekInBounds() : cursor.peek()
+                    let zeros = word.leadingZeroBitCount
+                    if _fastPath(zeros < 32) {
+                        let unary = zeros &+ 1
+                        let low: UInt64
+                        if k == 0 {
+                            low = 0
+                            cursor.skip(unary)
+                        } else if fitsOnePeek {
+                            low = (word &<< UInt64(truncatingIfNeeded: unary)) &>> dropLow
+                            cursor.skip(unary &+ k)
+                        } else {
+                            cursor.skip(unary)
+                            low = cursor.takeWide(k, inBounds: inBounds)
+                        }
+                        block[j] = UInt64(truncatingIfNeeded: zeros) &<< shift | low
+                    } else {
+                        cursor.skip(32)
+                        block[j] = cursor.takeWide(64, inBounds: inBounds)
+                    }
                 }
-                body(i, UInt64(truncatingIfNeeded: zeros) &<< shift | low)
-            } else {
-                reader.skip(32)
-                body(i, reader.takeWide(64))
+                body(block, n, first)
+                first &+= n
             }
         }
-        guard !reader.overrun else { throw .corrupt("rice column of \(count) values runs past its \(length) bytes") }
-        guard reader.bitsRemaining < 8 else {
-            throw .corrupt("rice column has \(reader.bitsRemaining / 8) bytes after its \(count) values")
+        guard !cursor.overrun else { throw .corrupt("rice column of \(count) values runs past its \(length) bytes") }
+        guard cursor.bitsLeft < 8 else {
+            throw .corrupt("rice column has \(cursor.bitsLeft / 8) bytes after its \(count) values")
         }
         position = streamEnd
     }

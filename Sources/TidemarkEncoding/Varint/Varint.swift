@@ -39,6 +39,36 @@ public enum Varint {
         writer.writeByte(UInt8(v))
     }
 
+    /// Reads a varint written by `write(_:to:)` from a cursor; nil if it is longer than
+    /// 10 groups.
+    @inlinable
+    static func read(from c: inout BitCursor) -> UInt64? {
+        // The header varints of a column are byte-aligned: when 8 bytes can be loaded
+        // and one of them ends the varint, take it from that one word.
+        if c.position & 7 == 0 && c.position &>> 3 <= c.loadLimit {
+            let w = c.peekInBounds()
+            let stops = ~w & 0x8080_8080_8080_8080  // bytes without a continuation bit
+            if stops != 0 {
+                let length = stops.leadingZeroBitCount &>> 3 &+ 1
+                var result: UInt64 = 0
+                for k in 0..<length {
+                    result |= ((w &>> UInt64(truncatingIfNeeded: 56 &- 8 &* k)) & 0x7F) &<< UInt64(truncatingIfNeeded: 7 &* k)
+                }
+                c.skip(length &* 8)
+                return result
+            }
+        }
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        for _ in 0..<10 {
+            let byte = c.take(8)
+            result |= (byte & 0x7F) &<< shift
+            if byte < 0x80 { return result }
+            shift &+= 7
+        }
+        return nil
+    }
+
     /// Reads a varint written by `write(_:to:)`; nil if it is longer than 10 groups.
     public static func read(from reader: inout BitReader) -> UInt64? {
         var result: UInt64 = 0

@@ -123,6 +123,18 @@ public struct ChunkHandle: Sendable {
         }
     }
 
+    /// Appends every sample of the chunk to `buffer`, decoding a block chunk in place in
+    /// its page. Throws if the chunk cannot be read or its header is damaged; returns the
+    /// error of a damaged column, after appending the samples before it.
+    func decode(appendingTo buffer: SampleBuffer) throws -> ChunkError? {
+        switch source {
+        case .memory(let b): return try buffer.append(chunk: b)
+        case .block(let reader, let meta):
+            let (page, range) = try reader.chunkInPage(meta)
+            return try buffer.append(chunk: page, start: range.lowerBound, end: range.upperBound)
+        }
+    }
+
     /// The encoded chunk.
     func load() throws(StorageError) -> [UInt8] {
         switch source {

@@ -103,9 +103,14 @@ public struct SeriesIterator {
                 }
                 let t = bufferTimestamps.unsafelyUnwrapped
                 var lo = bufferPos
-                while lo < bufferCount && (t[lo] < mint || (emittedAny && t[lo] <= lastEmitted)) { lo += 1 }
-                var hi = lo
-                while hi < bufferCount && t[hi] <= maxt { hi += 1 }
+                var hi = bufferCount
+                // One chunk's timestamps increase: when its first and last samples are in
+                // range, all are (the usual case in a long scan), else find the run.
+                if t[lo] < mint || (emittedAny && t[lo] <= lastEmitted) || t[hi - 1] > maxt {
+                    while lo < bufferCount && (t[lo] < mint || (emittedAny && t[lo] <= lastEmitted)) { lo += 1 }
+                    hi = lo
+                    while hi < bufferCount && t[hi] <= maxt { hi += 1 }
+                }
                 if hi < bufferCount { nextChunk = chunks.count }  // past maxt: nothing later is in range
                 bufferPos = bufferCount
                 guard hi > lo else { continue }
@@ -166,17 +171,16 @@ public struct SeriesIterator {
         bufferPos = 0
         bufferIsOneChunk = group.count == 1
         defer {
-            bufferCount = buffer.count
-            bufferTimestamps = buffer.timestamps
-            bufferValues = buffer.values
-            bufferStarts = buffer.startTimestamps
+            let contents = buffer.contents  // one call: no exclusivity check per property
+            bufferCount = contents.count
+            bufferTimestamps = contents.timestamps
+            bufferValues = contents.values
+            bufferStarts = contents.startTimestamps
         }
         do {
             if group.count == 1 {
                 currentChunk = group.lowerBound
-                var it = try chunks[currentChunk].iterator()
-                buffer.append(remainingOf: &it)
-                if let e = it.error {
+                if let e = try chunks[currentChunk].decode(appendingTo: buffer) {
                     pendingError = .corrupt(path: currentLocation, offset: 0, reason: e.description)
                 }
                 return

@@ -262,4 +262,98 @@ struct BitStreamTests {
         #expect(r.bitsRemaining == 136 - 132)
         #expect(r.overrun == false)
     }
+
+    // MARK: BitCursor
+
+    /// The reference: bit `i` of `bytes[start..<end]`, zero outside it.
+    static func bit(_ bytes: [UInt8], _ i: Int, end: Int) -> UInt64 {
+        i >= 0 && i < end * 8 ? UInt64(bytes[i / 8] >> UInt8(7 - i % 8) & 1) : 0
+    }
+
+    static func referenceWord(_ bytes: [UInt8], at position: Int, count: Int, end: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<count { v = v << 1 | bit(bytes, position + i, end: end) }
+        return v
+    }
+
+    @Test func cursorReadsTheSameBitsAsTheReaderAtEveryPositionAndEnd() {
+        var rng = SplitMix64(seed: 404)
+        let bytes = (0..<40).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        bytes.withUnsafeBytes { raw in
+            for end in 0...bytes.count {
+                for start in 0...min(end, 12) {
+                    let c = BitCursor(raw, start: start, end: end)
+                    #expect(c.position == start * 8)
+                    #expect(c.endBits == end * 8)
+                    for position in start * 8...end * 8 + 70 {
+                        var p = c
+                        p.position = position
+                        var r = BitReader(bytes, start: start, end: end)
+                        var skip = position - start * 8
+                        while skip > 0 {
+                            _ = r.readBits(min(skip, 50))
+                            skip -= min(skip, 50)
+                        }
+                        // Bits past the end read as zero; the peek holds at least 57 real ones.
+                        #expect(p.peek() >> 7 == Self.referenceWord(bytes, at: position, count: 57, end: end),
+                                "end \(end) position \(position)")
+                        #expect(p.peek() == r.peek(), "end \(end) position \(position)")
+                        let width = 1 + (position * 7 + end) % 64
+                        var q = p
+                        #expect(q.takeWide(width) == Self.referenceWord(bytes, at: position, count: width, end: end))
+                        #expect(q.position == position + width)
+                        #expect(q.overrun == (position + width > end * 8))
+                        #expect(p.bitsLeft == end * 8 - position)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func directLimitKeepsEveryReadOfACodeInBounds() {
+        var rng = SplitMix64(seed: 405)
+        let bytes = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        bytes.withUnsafeBytes { raw in
+            for end in 0...bytes.count {
+                for maxCode in [57, 69, 77] {
+                    let c = BitCursor(raw, start: 0, end: end)
+                    let limit = c.directLimit(maxCode: maxCode)
+                    guard limit >= 0 else { continue }
+                    for position in 0...limit {
+                        var p = c
+                        p.position = position
+                        #expect(p.peekInBounds() == p.peek())
+                        #expect(position + maxCode <= end * 8, "no code from here can overrun")
+                        // Every load a code of maxCode bits makes stays below the end.
+                        #expect(((position + maxCode - 1) >> 3) <= c.loadLimit)
+                        let width = 1 + position % 64
+                        var a = p, b = p
+                        #expect(a.takeWide(width, inBounds: true) == b.takeWide(width))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func cursorOverAnEmptyOrShortStream() {
+        let empty: [UInt8] = []
+        empty.withUnsafeBytes { raw in
+            var c = BitCursor(raw, start: 0, end: 0)
+            #expect(c.peek() == 0)
+            #expect(c.directLimit(maxCode: 57) < 0)
+            #expect(c.take(8) == 0)
+            #expect(c.overrun)
+        }
+        let short: [UInt8] = [0xAB, 0xCD, 0xEF]
+        short.withUnsafeBytes { raw in
+            var c = BitCursor(raw, start: 1, end: 2)  // just 0xCD
+            #expect(c.peek() == 0xCD00_0000_0000_0000)
+            #expect(c.take(4) == 0xC)
+            #expect(c.take(8) == 0xD0)
+            #expect(c.overrun)
+            // Out-of-range bounds are clamped as BitReader clamps them.
+            let d = BitCursor(raw, start: 5, end: 99)
+            #expect(d.endBits == 24 && d.position == 24)
+        }
+    }
 }

@@ -96,4 +96,132 @@ struct PackedIntegersTests {
         extra.withUnsafeMutableBufferPointer { short.unpack(width: width, count: count + 20, into: $0.baseAddress!) }
         #expect(short.overrun)
     }
+
+    // MARK: Block decoding (forEachBlock, BitCursor.unpack)
+
+    /// `forEachBlock` over `bytes[position...]`: the values in order, checking the
+    /// blocks' lengths and offsets; throws as the column's decoder does.
+    static func blocks(_ bytes: [UInt8], at position: inout Int, end: Int, count: Int) throws(ChunkError) -> [UInt64] {
+        var out: [UInt64] = []
+        var p = position
+        let failure: ChunkError? = bytes.withUnsafeBytes { raw in
+            do throws(ChunkError) {
+                try PackedIntegers.forEachBlock(raw, at: &p, end: end, count: count) { block, k, first in
+                    #expect(first == out.count)
+                    #expect(k >= 1 && k <= PackedIntegers.blockSize)
+                    #expect(k == PackedIntegers.blockSize || first + k == count, "only the last block is short")
+                    if let block {
+                        out += UnsafeBufferPointer(start: block, count: k)
+                    } else {
+                        out += repeatElement(0, count: k)
+                    }
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        position = p
+        return out
+    }
+
+    /// Exceptions at block edges, every width, counts around multiples of 8 and 64, with
+    /// and without bytes after the column (the padded-copy path at a buffer's end).
+    @Test(arguments: Array(0...64))
+    func blocksMatchTheFieldByFieldDecoder(width: Int) throws {
+        var rng = SplitMix64(seed: 1000 + UInt64(width))
+        let mask: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
+        for count in [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 127, 128, 129, 200, 511] {
+            var values: [UInt64] = (0..<count).map { _ in rng.next() & mask }
+            // Force the width: one value uses every bit of it.
+            values[rng.below(count)] = mask
+            if width < 60 {
+                for edge in [0, 62, 63, 64, 65, 127, 128, count - 1] where edge < count && rng.oneIn(2) {
+                    values[edge] = mask &+ 1 &+ rng.next() % 1000  // wider: an exception (if the width holds)
+                }
+            }
+            for trailing in [0, 1, 3, 9, 40] {
+                var bytes: [UInt8] = [0xEE, 0xEE, 0xEE]
+                PackedIntegers.append(values, to: &bytes)
+                let end = bytes.count
+                bytes += (0..<trailing).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                var p1 = 3, p2 = 3
+                var reference = [UInt64](repeating: 0, count: count)
+                try reference.withUnsafeMutableBufferPointer { (out) throws(ChunkError) in
+                    try PackedIntegers.decode(bytes, at: &p1, end: end, count: count, into: out.baseAddress!)
+                }
+                let got = try Self.blocks(bytes, at: &p2, end: end, count: count)
+                #expect(got == reference, "width \(width) count \(count) trailing \(trailing)")
+                #expect(got == values)
+                #expect(p2 == p1 && p2 == end)
+            }
+        }
+    }
+
+    @Test func blocksThrowWhereTheFieldByFieldDecoderThrows() {
+        var rng = SplitMix64(seed: 77)
+        var good: [UInt8] = []
+        var values: [UInt64] = (0..<150).map { _ in UInt64(rng.below(16)) }
+        values[3] = 1 << 40
+        values[70] = 1 << 33
+        PackedIntegers.append(values, to: &good)
+        var cases: [[UInt8]] = [[], [65, 0], [8, 0], [8, 3, 1], [8, 1, 1, 5, 1], [8, 1, 1, 0]]
+        for cut in 0..<good.count { cases.append(Array(good[..<cut])) }
+        for i in 0..<good.count {
+            var b = good
+            b[i] ^= 0x5A
+            cases.append(b)
+        }
+        for bytes in cases {
+            let count = bytes.count >= 2 && bytes[0] == 8 ? 1 : 150
+            var p1 = 0, p2 = 0
+            var reference = [UInt64](repeating: 0, count: count)
+            let expected: Result<[UInt64], ChunkError> = reference.withUnsafeMutableBufferPointer { out in
+                do throws(ChunkError) {
+                    try PackedIntegers.decode(bytes, at: &p1, end: bytes.count, count: count, into: out.baseAddress!)
+                    return .success(Array(out))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let got: Result<[UInt64], ChunkError>
+            do throws(ChunkError) { got = .success(try Self.blocks(bytes, at: &p2, end: bytes.count, count: count)) } catch {
+                got = .failure(error)
+            }
+            switch (expected, got) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b && p1 == p2, "\(hex(bytes))")
+            case (.failure, .failure):
+                break
+            default:
+                Issue.record("\(hex(bytes)): field by field \(expected), blocks \(got)")
+            }
+        }
+    }
+
+    @Test func cursorUnpackAtEveryPositionWidthAndEnd() {
+        var rng = SplitMix64(seed: 99)
+        let bytes = (0..<48).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        func bit(_ i: Int, end: Int) -> UInt64 { i < end * 8 ? UInt64(bytes[i / 8] >> UInt8(7 - i % 8) & 1) : 0 }
+        bytes.withUnsafeBytes { raw in
+            for end in [0, 1, 7, 8, 9, 16, 31, 48] {
+                let c = BitCursor(raw, start: 0, end: end)
+                for width in 0...64 {
+                    for position in [0, 3, 8, 16, 24, 40, 64, 120] where position <= end * 8 {
+                        for count in [1, 5, 8, 13, 16, 24, 64] {
+                            var out = [UInt64](repeating: 0xAB, count: (count + 7) / 8 * 8)
+                            out.withUnsafeMutableBufferPointer { c.unpack(width: width, from: position, count: count, into: $0.baseAddress!) }
+                            let want: [UInt64] = (0..<count).map { i in
+                                var v: UInt64 = 0
+                                for b in 0..<width { v = v << 1 | bit(position + i * width + b, end: end) }
+                                return v
+                            }
+                            #expect(Array(out[..<count]) == want, "end \(end) width \(width) position \(position) count \(count)")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
