@@ -126,31 +126,43 @@ public enum RiceColumn {
         let dropLow = UInt64(truncatingIfNeeded: 64 &- k)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PackedIntegers.blockSize) { scratch in
             let block = scratch.baseAddress.unsafelyUnwrapped
+            // `word` holds the next `avail` bits of the stream, left-aligned, taken from
+            // the cursor's position by one load: codes are cut from it by shifting, so
+            // the loop's dependency chain is a count of leading zeros and a shift per
+            // code, and the cursor is only reloaded when a code does not fit.
+            var word: UInt64 = 0
+            var avail = 0
             var first = 0
             while first < count {
                 let n = min(PackedIntegers.blockSize, count &- first)
                 for j in 0..<n {
-                    let inBounds = cursor.position <= limit
-                    let word = inBounds ? cursor.peekInBounds() : cursor.peek()
-                    let zeros = word.leadingZeroBitCount
-                    if _fastPath(zeros < 32) {
-                        let unary = zeros &+ 1
-                        let low: UInt64
-                        if k == 0 {
-                            low = 0
-                            cursor.skip(unary)
-                        } else if fitsOnePeek {
-                            low = (word &<< UInt64(truncatingIfNeeded: unary)) &>> dropLow
-                            cursor.skip(unary &+ k)
-                        } else {
-                            cursor.skip(unary)
-                            low = cursor.takeWide(k, inBounds: inBounds)
+                    var zeros = word.leadingZeroBitCount
+                    var need = zeros &+ 1 &+ k
+                    if _slowPath(zeros >= 32 || need > avail) {
+                        let inBounds = cursor.position <= limit
+                        word = inBounds ? cursor.peekInBounds() : cursor.peek()
+                        avail = 57
+                        zeros = word.leadingZeroBitCount
+                        need = zeros &+ 1 &+ k
+                        if _slowPath(zeros >= 32 || !fitsOnePeek) {
+                            // An escape, or a parameter too large for one load.
+                            if zeros >= 32 {
+                                cursor.skip(32)
+                                block[j] = cursor.takeWide(64, inBounds: inBounds)
+                            } else {
+                                cursor.skip(zeros &+ 1)
+                                block[j] = UInt64(truncatingIfNeeded: zeros) &<< shift | cursor.takeWide(k, inBounds: inBounds)
+                            }
+                            avail = 0
+                            word = 0
+                            continue
                         }
-                        block[j] = UInt64(truncatingIfNeeded: zeros) &<< shift | low
-                    } else {
-                        cursor.skip(32)
-                        block[j] = cursor.takeWide(64, inBounds: inBounds)
                     }
+                    let low = k == 0 ? 0 : (word &<< UInt64(truncatingIfNeeded: zeros &+ 1)) &>> dropLow
+                    block[j] = UInt64(truncatingIfNeeded: zeros) &<< shift | low
+                    word = word &<< UInt64(truncatingIfNeeded: need)
+                    avail &-= need
+                    cursor.skip(need)
                 }
                 body(block, n, first)
                 first &+= n
