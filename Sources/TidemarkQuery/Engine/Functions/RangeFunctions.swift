@@ -133,6 +133,24 @@ enum RangeFunctions {
 
     static func values(_ vs: Floats) -> [Double] { Array(vs) }
 
+    /// The sum of `vs` by plain addition when that is exact: every value an integer and
+    /// every partial sum within ±2⁵³, where doubles hold integers exactly. Kahan
+    /// summation (what Prometheus does) then gives the same bits, its compensation
+    /// staying 0, so integer gauges and counters skip its serial dependency chain. nil
+    /// when some value is fractional, infinite or NaN, or the sum could be inexact.
+    @inline(__always)
+    static func exactIntegerSum(_ vs: Floats) -> Double? {
+        var sum = 0.0, fractions = 0.0, largest = 0.0
+        for v in vs {
+            sum += v
+            // v − trunc(v) is exact: 0 for an integer, NaN for ±Inf and NaN.
+            fractions += (v - v.rounded(.towardZero)).magnitude
+            largest = Swift.max(largest, v.magnitude)
+        }
+        guard fractions == 0, largest * Double(vs.count) <= 0x1p53 else { return nil }
+        return sum
+    }
+
     /// The kernel of a range-vector function, or nil if `name` is not one.
     static func kernel(_ name: String) -> RangeKernel? {
         switch name {
@@ -166,12 +184,14 @@ enum RangeFunctions {
             }
         case "avg_over_time":
             return { _, vs, _ in
+                if let sum = exactIntegerSum(vs) { return sum / Double(vs.count) }
                 var m = MeanAccumulator()
                 for v in vs { m.add(v) }
                 return m.value
             }
         case "sum_over_time":
             return { _, vs, _ in
+                if let sum = exactIntegerSum(vs) { return sum }
                 var s = 0.0, c = 0.0
                 for v in vs { (s, c) = kahanSumInc(v, s, c) }
                 return s.isInfinite ? s : s + c
