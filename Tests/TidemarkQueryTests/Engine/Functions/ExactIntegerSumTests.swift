@@ -49,6 +49,12 @@ import TidemarkWorkloads
         #expect(Self.exact([0x1p52, 0x1p52, 1]) == nil)  // partial sums could pass 2^53
         #expect(Self.exact([0x1p52, 1]) == 0x1p52 + 1)
         #expect(Self.exact([-0.0, 0, 7]) == 7)
+        // The same inside a block of four lanes.
+        #expect(Self.exact([1, 2, 3, .nan, 5]) == nil)
+        #expect(Self.exact([1, 2, .infinity, 4, 5]) == nil)
+        #expect(Self.exact([1e-300, 2, 3, 4, 5]) == nil)
+        #expect(Self.exact([0.5, -0.5, 3, 4]) == nil)  // deviations do not cancel
+        #expect(Self.exact([-3, 2, 3, 4, 5, 6, 7, 8, 9]) == 41)
         #expect(Self.exact([]) == 0)
     }
 }
