@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TidemarkStorage
 @testable import TidemarkQuery
+import TidemarkWorkloads
 
 /// The result JSON is written as bytes (JSONBytes); it must be exactly what composing
 /// the documented pieces gives: Go-style string escaping, API timestamps and values.
@@ -49,7 +50,7 @@ import TidemarkStorage
     }
 
     @Test func randomValuesAndTimestampsMatchTheReference() {
-        var rng = FloatFormatTests.SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             let v: Double
             switch Int.random(in: 0..<4, using: &rng) {

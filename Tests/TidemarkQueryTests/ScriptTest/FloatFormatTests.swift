@@ -1,20 +1,11 @@
 import Foundation
 import Testing
 @testable import TidemarkQuery
+import TidemarkWorkloads
 
 /// `PrometheusFormat.value` takes fast paths for integers and exponent-free values; they
 /// must print exactly what the digit-by-digit formatter (`plain`) prints.
 @Suite struct FloatFormatTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static func reference(_ v: Double) -> String {
         let a = abs(v)
@@ -22,7 +13,7 @@ import Testing
     }
 
     @Test func fastPathsPrintWhatTheGeneralFormatterPrints() {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         var values: [Double] = [0, -0.0, 1, -1, 0.5, 1e-6, 9.999999e-7, 1e15, 1e16, 1e20, 123456789012345678, 9_007_199_254_740_991,
                                 9_007_199_254_740_992, 9_007_199_254_740_993, 0.1 + 0.2, 58.13171323049762, -1234.5e-3, 1e-5, 0.0001]
         for _ in 0..<20_000 {

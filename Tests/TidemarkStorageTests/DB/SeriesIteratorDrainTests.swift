@@ -1,22 +1,12 @@
 import Foundation
 import Testing
 @testable import TidemarkStorage
+import TidemarkWorkloads
 
 /// `SeriesIterator.drain` (the bulk path queries use) must yield exactly what `next()`
 /// yields sample by sample: across block and head chunks, overlapping blocks with
 /// duplicate timestamps, deleted ranges, start timestamps, and any [mint, maxt].
 @Suite struct SeriesIteratorDrainTests {
-    /// A deterministic generator (SplitMix64) so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     struct Drained: Equatable {
         var ts: [Int64] = []
@@ -49,7 +39,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3])
     func drainEqualsNextOnMixedChunks(seed: UInt64) throws {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let dir = TempDir("drain")
         let db = try DB.open(dir.path, options: testOptions { $0.samplesPerChunk = 37 })
         let names = (0..<6).map { series("drain", ["s": String($0)]) }
