@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CEditline", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // glibc's <malloc.h>: part of libc, nothing to link or install.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
@@ -50,6 +52,7 @@ let package = Package(
             name: "TidemarkCLI",
             dependencies: [
                 "CEditline",
+                "CMalloc",
                 "TidemarkStorage",
                 "TidemarkQuery",
                 "TidemarkWorkloads",

@@ -75,6 +75,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        MallocTuning.apply()
         let db = try dataOptions.open(background: true)
         defer { try? db.close() }
         var options = ServerOptions()
