@@ -72,12 +72,16 @@ public enum PackedIntegers {
         }
         var reader = BitReader(bytes, start: position, end: position + packedBytes)
         position += packedBytes
-        var exceptions = ExceptionList(bytes, start: position, end: end, remaining: Int(exceptionCount), count: count)
+        var exceptions = ExceptionList(start: position, end: end, remaining: Int(exceptionCount), count: count)
         // Runs of plain fields between exceptions go through the tight loop; each
         // exception replaces its field's 0.
         var start = 0
         while true {
-            try exceptions.advance()
+            let failure: ChunkError? = bytes.withUnsafeBytes { raw in
+                do throws(ChunkError) { try exceptions.advance(raw) } catch { return error }
+                return nil
+            }
+            if let failure { throw failure }
             let stop = min(exceptions.index, count)
             if stop > start {
                 let base = start
@@ -126,7 +130,7 @@ public enum PackedIntegers {
         // fields are cut out exactly, so those bits are never used.
         let cursor = BitCursor(raw, start: position, end: raw.count)
         let fieldsStart = position * 8
-        var exceptions = RawExceptionList(start: position + packedBytes, end: end, remaining: Int(exceptionCount), count: count)
+        var exceptions = ExceptionList(start: position + packedBytes, end: end, remaining: Int(exceptionCount), count: count)
         try exceptions.advance(raw)
         var failure: ChunkError?
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { scratch in
@@ -181,48 +185,10 @@ public enum PackedIntegers {
     }
 }
 
-/// The exception list of a packed column, read one entry ahead of the fields.
+/// The exception list of a packed column, read one entry ahead of the fields (the
+/// column's bytes are passed to each `advance`).
 @usableFromInline
 struct ExceptionList {
-    @usableFromInline let bytes: [UInt8]
-    @usableFromInline var position: Int
-    @usableFromInline let end: Int
-    /// Entries not yet read.
-    @usableFromInline var remaining: Int
-    @usableFromInline let count: Int
-    /// The next exception's field index (`Int.max` when none is left) and value.
-    @usableFromInline var index = -1
-    @usableFromInline var value: UInt64 = 0
-
-    @usableFromInline
-    init(_ bytes: [UInt8], start: Int, end: Int, remaining: Int, count: Int) {
-        self.bytes = bytes
-        self.position = start
-        self.end = end
-        self.remaining = remaining
-        self.count = count
-    }
-
-    /// Reads the next entry; throws if it is truncated or its index is past the column.
-    @usableFromInline
-    mutating func advance() throws(ChunkError) {
-        guard remaining > 0 else {
-            index = Int.max
-            return
-        }
-        guard let gap = ByteVarint.read(bytes, &position, end), gap < UInt64(count),
-              let v = ByteVarint.read(bytes, &position, end)
-        else { throw .corrupt("packed column exception list truncated at byte \(position)") }
-        index += Int(gap) + 1
-        guard index < count else { throw .corrupt("packed column exception index \(index) ≥ \(count)") }
-        remaining -= 1
-        value = v
-    }
-}
-
-/// `ExceptionList` over raw bytes (the bytes are passed to each `advance`).
-@usableFromInline
-struct RawExceptionList {
     @usableFromInline var position: Int
     @usableFromInline let end: Int
     @usableFromInline var remaining: Int
