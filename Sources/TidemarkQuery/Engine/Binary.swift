@@ -42,7 +42,9 @@ func isMetricDescriptor(_ name: String) -> Bool {
 /// Matching key of a label set: the `on` labels, or all but the `ignoring` ones and
 /// `__name__`. Compared and hashed by bytes (see `Label`).
 func matchLabels(_ l: Labels, on: Bool, names: Set<String>) -> Labels {
-    Labels(sorted: l.filter { on ? names.contains($0.name) : !(names.contains($0.name) || $0.name == metricNameLabel) })
+    if on { return l.removing { !names.contains($0.name) } }
+    if names.isEmpty { return l.removing { $0.hasName(metricNameLabel) } }
+    return l.removing { $0.hasName(metricNameLabel) || names.contains($0.name) }
 }
 
 extension Evaluator {

@@ -107,9 +107,10 @@ public struct SeriesIterator {
                 // One chunk's timestamps increase: when its first and last samples are in
                 // range, all are (the usual case in a long scan), else find the run.
                 if t[lo] < mint || (emittedAny && t[lo] <= lastEmitted) || t[hi - 1] > maxt {
-                    while lo < bufferCount && (t[lo] < mint || (emittedAny && t[lo] <= lastEmitted)) { lo += 1 }
-                    hi = lo
-                    while hi < bufferCount && t[hi] <= maxt { hi += 1 }
+                    // Binary searches: a short range query reads the end of a long chunk.
+                    let (emitted, last) = (emittedAny, lastEmitted)
+                    lo = Self.firstIndex(t, lo, bufferCount) { $0 >= mint && !(emitted && $0 <= last) }
+                    hi = Self.firstIndex(t, lo, bufferCount) { $0 > maxt }
                 }
                 if hi < bufferCount { nextChunk = chunks.count }  // past maxt: nothing later is in range
                 bufferPos = bufferCount
@@ -141,6 +142,18 @@ public struct SeriesIterator {
             guard error == nil, nextChunk < chunks.count else { return }
             loadNextGroup()
         }
+    }
+
+    /// The first index in `lo..<hi` whose timestamp satisfies `pred` (`hi` if none);
+    /// `pred` must be false then true along the increasing timestamps.
+    @inline(__always)
+    static func firstIndex(_ t: UnsafeMutablePointer<Int64>, _ lo: Int, _ hi: Int, _ pred: (Int64) -> Bool) -> Int {
+        var lo = lo, hi = hi
+        while lo < hi {
+            let mid = lo &+ (hi &- lo) / 2
+            if pred(t[mid]) { hi = mid } else { lo = mid &+ 1 }
+        }
+        return lo
     }
 
     /// Moves to the first sample at or after `t`.

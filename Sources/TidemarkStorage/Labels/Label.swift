@@ -26,6 +26,7 @@ public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Byte-wise three-way comparison of two strings' UTF-8 (a prefix orders first).
     @inline(__always)
     static func compareBytes(_ a: String, _ b: String) -> Int {
+        if sameRepresentation(a, b) { return 0 }
         let (na, nb) = (a.utf8.count, b.utf8.count)
         let fast: Int?? = a.utf8.withContiguousStorageIfAvailable { pa in
             b.utf8.withContiguousStorageIfAvailable { pb in
@@ -54,8 +55,9 @@ public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
         Label.hashBytes(value, into: &hasher)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func bytesEqual(_ a: String, _ b: String) -> Bool {
+        if sameRepresentation(a, b) { return true }
         let n = a.utf8.count
         guard n == b.utf8.count else { return false }
         guard n > 0 else { return true }
@@ -66,6 +68,20 @@ public struct Label: Hashable, Comparable, Sendable, CustomStringConvertible {
         if let fast, let equal = fast { return equal }
         return a.utf8.elementsEqual(b.utf8)
     }
+
+    /// True when `a` and `b` are the same 16 bytes: the same small string (its bytes are
+    /// inline) or the same immutable storage object with the same count, so their bytes
+    /// are equal. Label sets of one block share the index's symbol strings, so most labels
+    /// of two series compared while sorting or merging are equal this way, without
+    /// reaching their bytes. Equal strings may still differ here: a shortcut only.
+    @inlinable @inline(__always)
+    static func sameRepresentation(_ a: String, _ b: String) -> Bool {
+        unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+    }
+
+    /// True if the name is `name`, byte for byte.
+    @inlinable @inline(__always)
+    public func hasName(_ name: String) -> Bool { Label.bytesEqual(self.name, name) }
 
     /// The string's length, then its bytes (the length keeps ("ab","c") and ("a","bc") apart).
     @inline(__always)

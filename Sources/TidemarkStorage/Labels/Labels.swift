@@ -71,7 +71,18 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
 
     /// A copy without the named labels.
     public func removing(_ names: Set<String>) -> Labels {
-        Labels(sorted: labels.filter { !names.contains($0.name) })
+        names.isEmpty ? self : removing { names.contains($0.name) }
+    }
+
+    /// A copy without the labels `drop` picks; `self`, storage and all, when it picks none.
+    @inlinable
+    public func removing(where drop: (Label) throws -> Bool) rethrows -> Labels {
+        guard let first = try labels.firstIndex(where: drop) else { return self }
+        var kept: [Label] = []
+        kept.reserveCapacity(labels.count - 1)
+        kept.append(contentsOf: labels[..<first])
+        for l in labels[(first + 1)...] where try !drop(l) { kept.append(l) }
+        return Labels(sorted: kept)
     }
 
     // Equality and hashing by the labels' UTF-8 bytes (see `Label`).
@@ -91,11 +102,16 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
     /// Label by label in byte order, a prefix first: negative, zero or positive.
     public static func compare(_ a: Labels, _ b: Labels) -> Int {
         if a == b { return 0 }
-        for (x, y) in zip(a.labels, b.labels) {
-            let c = Label.compare(x, y)
-            if c != 0 { return c }
+        // Through buffer pointers: `zip` over the arrays retained and released both.
+        return a.labels.withUnsafeBufferPointer { x in
+            b.labels.withUnsafeBufferPointer { y in
+                for i in 0..<Swift.min(x.count, y.count) {
+                    let c = Label.compare(x[i], y[i])
+                    if c != 0 { return c }
+                }
+                return x.count - y.count
+            }
         }
-        return a.labels.count - b.labels.count
     }
 
     /// Prometheus notation: `name{a="1", b="2"}` (quoted where a name is not a legacy identifier).
