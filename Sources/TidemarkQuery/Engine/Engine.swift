@@ -166,11 +166,11 @@ public final class Engine: Sendable {
         let decoding = SeriesDecoding(deadline: ctx.deadline, cancellation: options.cancellation,
                                       maxSamples: options.maxSamples, parallelism: options.fetchParallelism)
         let fetches = plan.fetches.filter { $0.mint <= $0.maxt }
-        let (decoded, total) = try decoding.decode(selected)
+        let (decoded, total) = try decoding.decode(selected, fused: fetches.map(\.fused))
         var out: [String: [FetchedRange]] = [:]
         for (f, series) in zip(fetches, decoded) {
             ctx.stats.seriesRead += series.count
-            out[f.key, default: []].append(FetchedRange(mint: f.mint, maxt: f.maxt, series: series))
+            out[f.key, default: []].append(FetchedRange(mint: f.mint, maxt: f.maxt, series: series, fused: f.fused))
         }
         ctx.stats.samplesRead = total
         return out

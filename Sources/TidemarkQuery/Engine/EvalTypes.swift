@@ -28,6 +28,11 @@ struct StoredSeries: Sendable {
     let rts: [Int64]
     let rvs: [Double]
     var rsts: [Int64]? = nil
+    /// The points of the fetch's `FusedRangeFunction`, computed while decoding (then the
+    /// sample arrays are empty); nil for a series left raw.
+    var windows: [FPoint]? = nil
+    /// Samples in those windows, summed over the steps (for the query's sample limit).
+    var windowSamples = 0
 }
 
 let staleNaNBits: UInt64 = 0x7ff0_0000_0000_0002
@@ -40,6 +45,8 @@ struct FetchedRange: Sendable {
     let mint: Int64
     let maxt: Int64
     let series: [StoredSeries]
+    /// Set when the series hold the windows of this range function rather than samples.
+    var fused: FusedRangeFunction? = nil
 }
 
 /// The value of an evaluated node over all steps.
@@ -157,8 +164,7 @@ extension Labels {
     /// The label set without `__name__` (and the `__type__`/`__unit__` labels that
     /// describe the metric, as Prometheus drops them with the name).
     var droppingName: Labels {
-        guard contains(where: { $0.name == metricNameLabel || $0.name == "__type__" || $0.name == "__unit__" }) else { return self }
-        return removing([metricNameLabel, "__type__", "__unit__"])
+        removing { $0.hasName(metricNameLabel) || $0.hasName("__type__") || $0.hasName("__unit__") }
     }
 }
 

@@ -102,9 +102,16 @@ struct Evaluator {
 
     /// The fetched series of a selector whose samples in [mint, maxt] are needed.
     func stored(_ vs: VectorSelector, mint: Int64, maxt: Int64) -> [StoredSeries] {
-        guard let ranges = ctx.data[selectorKey(vs.matchers)] else { return [] }
-        if let r = ranges.first(where: { $0.mint <= mint && $0.maxt >= maxt }) { return r.series }
-        return ranges.max { ($0.maxt - $0.mint) < ($1.maxt - $1.mint) }?.series ?? []
+        storedRange(vs, mint: mint, maxt: maxt)?.series ?? []
+    }
+
+    /// The fetch that covers [mint, maxt] for `vs` (else the widest). A fetch whose series
+    /// hold a fused range function's windows is seen only by that function (`fused`).
+    func storedRange(_ vs: VectorSelector, mint: Int64, maxt: Int64, fused: FusedRangeFunction? = nil) -> FetchedRange? {
+        guard let all = ctx.data[selectorKey(vs.matchers)] else { return nil }
+        let ranges = all.filter { $0.fused == nil || $0.fused == fused }
+        if let r = ranges.first(where: { $0.mint <= mint && $0.maxt >= maxt }) { return r }
+        return ranges.max { ($0.maxt - $0.mint) < ($1.maxt - $1.mint) }
     }
 
     /// Reference times [lo, hi] of a selector over this evaluator's steps.
@@ -182,19 +189,28 @@ struct Evaluator {
         /// The selector, when the range vector is a matrix selector (for `absent_over_time` labels).
         var selector: VectorSelector?
         var position: PositionRange
+        /// Parallel to `series` when the decode workers computed the windows of the
+        /// asking range function (`FusedRangeFunction`): each series' points and window
+        /// samples, or nil for a series left raw.
+        var windows: [(points: [FPoint]?, samples: Int)]? = nil
     }
 
-    func rangeInput(_ e: Expr, position: PositionRange) throws -> RangeInput {
+    /// The range vector `e`; `fused` is the asking range function, when it may read a
+    /// fetch whose windows were computed while decoding.
+    func rangeInput(_ e: Expr, position: PositionRange, fused: FusedRangeFunction? = nil) throws -> RangeInput {
         switch e {
         case .paren(let p):
-            return try rangeInput(p.expr, position: position)
+            return try rangeInput(p.expr, position: position, fused: fused)
         case .matrixSelector(let ms):
             let vs = ms.selector
             let (lo, hi) = refRange(offset: vs.offset, at: atTime(vs.at))
             let lb = ctx.options.lookbackDelta
-            let need = stored(vs, mint: lo - ms.range + 1 - (vs.modifier != nil ? lb : 0), maxt: hi + (vs.modifier == .smoothed ? lb : 0))
+            let fetched = storedRange(vs, mint: lo - ms.range + 1 - (vs.modifier != nil ? lb : 0), maxt: hi + (vs.modifier == .smoothed ? lb : 0), fused: fused)
+            let need = fetched?.series ?? []
             let series = need.map { (labels: $0.labels, ts: $0.rts, vs: $0.rvs, sts: $0.rsts, dropName: false) }
-            return RangeInput(series: series, range: ms.range, offset: vs.offset, at: atTime(vs.at), selector: vs, position: ms.position)
+            var input = RangeInput(series: series, range: ms.range, offset: vs.offset, at: atTime(vs.at), selector: vs, position: ms.position)
+            if fetched?.fused != nil { input.windows = need.map { ($0.windows, $0.windowSamples) } }
+            return input
         case .subquery(let sq):
             let at = atTime(sq.at)
             let step = sq.step ?? ctx.options.noStepSubqueryInterval
@@ -234,19 +250,8 @@ struct Evaluator {
             }
             return
         }
-        // Window bounds move forward only: galloping from the last bound costs O(log gap),
-        // so wide steps do not walk every sample and dense steps stay O(1) per step.
-        try ts.withUnsafeBufferPointer { b in
-            var lo = upperBound(b, start - input.offset - input.range)
-            var hi = lo
-            for i in 0..<numSteps {
-                let t = time(i)
-                let ref = t - input.offset
-                lo = gallopUpperBound(b, ref - input.range, from: lo)
-                hi = gallopUpperBound(b, ref, from: max(hi, lo))
-                if hi > lo || includeEmpty { try body(i, t, lo, hi, ref) }
-            }
-        }
+        let steps = WindowSteps(start: start, end: end, interval: interval, range: input.range, offset: input.offset)
+        try ts.withUnsafeBufferPointer { b in try steps.forEach(b, includeEmpty: includeEmpty, body) }
     }
 
     /// A range vector as a value: each series' samples inside the first step's window.

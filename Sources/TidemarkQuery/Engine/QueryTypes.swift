@@ -24,6 +24,10 @@ public struct EngineOptions: Sendable {
     /// Threads that decode a selector's series at once (1: the query's own thread only).
     /// Default: the machine's cores, as VictoriaMetrics does; Prometheus uses one.
     public var fetchParallelism: Int = EngineOptions.cores
+    /// Let the decode threads evaluate a range function over its series' windows as they
+    /// decode them, where the answer is the same (`FusedRangeFunction`); off, every range
+    /// function runs after the decoding, over copies of the samples.
+    public var fuseRangeFunctions: Bool = true
 
     /// Read once: Foundation reads the CPU count from files on every call.
     static let cores = ProcessInfo.processInfo.activeProcessorCount

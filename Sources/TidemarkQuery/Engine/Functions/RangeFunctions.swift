@@ -134,39 +134,43 @@ enum RangeFunctions {
     static func values(_ vs: Floats) -> [Double] { Array(vs) }
 
     /// The sum of `vs` by plain addition when that is exact: every value an integer and
-    /// every partial sum within ±2⁵³, where doubles hold integers exactly. Kahan
-    /// summation (what Prometheus does) then gives the same bits, its compensation
-    /// staying 0; and since exact sums do not depend on order, four lanes add at once
-    /// instead of Kahan's one serial chain. nil when some value is fractional, infinite
-    /// or NaN, or the sum could be inexact.
+    /// the sum of their magnitudes below 2⁵³, so that every partial sum, in any order,
+    /// is an integer a double holds exactly. Kahan summation (what Prometheus does) then
+    /// gives the same bits, its compensation staying 0; and since exact sums do not
+    /// depend on order, four lanes add at once instead of Kahan's one serial chain. nil
+    /// when some value is fractional, infinite or NaN, or the sum could be inexact.
     @inline(__always)
     static func exactIntegerSum(_ vs: Floats) -> Double? {
         let n = vs.count
         guard let p = vs.baseAddress, n > 0 else { return 0 }
         // (|v| + 2⁵²) − 2⁵² is |v| rounded to an integer (for |v| ≤ 2⁵²; larger values
         // fail the bound below). `off` adds up how far each value is from it: 0 only if
-        // all are integers; NaN and ±Inf make it NaN.
+        // all are integers; NaN and ±Inf make it NaN. `mass` adds the magnitudes: while
+        // the true total is below 2⁵³ each addition is exact, and once it is not, the
+        // computed one is not below 2⁵³ either (rounding is monotonic), so the test
+        // `mass < 2⁵³` is exact.
         let magic = SIMD4<Double>(repeating: 0x1p52)
-        var sum = SIMD4<Double>(repeating: 0), off = SIMD4<Double>(repeating: 0), big = SIMD4<Double>(repeating: 0)
+        var sum = SIMD4<Double>(repeating: 0), off = SIMD4<Double>(repeating: 0), mass = SIMD4<Double>(repeating: 0)
         @inline(__always) func absolute(_ x: SIMD4<Double>) -> SIMD4<Double> { x.replacing(with: -x, where: x .< 0) }
+        let raw = UnsafeRawPointer(p)
         var i = 0
         while i &+ 4 <= n {
-            let v = SIMD4<Double>(p[i], p[i &+ 1], p[i &+ 2], p[i &+ 3])
+            let v = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
             let a = absolute(v)
             sum += v
             off += absolute(((a + magic) - magic) - a)
-            big = pointwiseMax(big, a)
+            mass += a
             i &+= 4
         }
-        var total = sum.sum(), offTotal = off.sum(), largest = big.max()
+        var total = sum.sum(), offTotal = off.sum(), massTotal = mass.sum()
         while i < n {
             let v = p[i], a = v.magnitude
             total += v
             offTotal += (((a + 0x1p52) - 0x1p52) - a).magnitude
-            largest = Swift.max(largest, a)
+            massTotal += a
             i &+= 1
         }
-        guard offTotal == 0, largest * Double(n) <= 0x1p53 else { return nil }
+        guard offTotal == 0, massTotal < 0x1p53 else { return nil }
         return total
     }
 
@@ -317,7 +321,8 @@ extension Evaluator {
         for (i, arg) in c.args.enumerated() where i != mi {
             scalars.append(try evalScalar(arg))
         }
-        let input = try rangeInput(c.args[mi], position: c.args[mi].position)
+        let fusion = FusedRangeFunction.candidate(c, lo: start, hi: end, step: interval)?.0
+        let input = try rangeInput(c.args[mi], position: c.args[mi].position, fused: fusion)
         if let mod = input.selector?.modifier {
             return try evalExtendedRange(c, input, mod, scalars)
         }
@@ -331,9 +336,18 @@ extension Evaluator {
             && (c.function == "max_over_time" || c.function == "min_over_time")
         let isMax = c.function == "max_over_time"
         var deque: [Int] = []
-        for s in input.series {
+        for (k, s) in input.series.enumerated() {
             try ctx.check()
             var pts: [FPoint] = []
+            if let (points, samples) = input.windows?[k], let points {
+                // Evaluated while decoding (FusedRangeFunction).
+                held += samples
+                if points.isEmpty { continue }
+                counterNameInfo(c, s.labels)
+                let (l, f) = keep ? (s.labels, s.dropName) : dropped(s.labels, s.dropName)
+                out.append(EvalSeries(labels: l, points: points, dropName: f))
+                continue
+            }
             if slidingExtreme {
                 // Monotonic deque over the sliding window: O(samples) instead of O(samples × window).
                 // NaNs never enter it; a window of NaNs only yields NaN (as the sequential scan does).

@@ -9,6 +9,9 @@ struct SelectorFetch: Sendable {
     var maxt: Int64
     /// How many selectors of the query read this fetch.
     var uses: Int
+    /// The range function the decode workers evaluate on this fetch's series, when that
+    /// function is its only reader (`FusedRangeFunction`).
+    var fused: FusedRangeFunction? = nil
 }
 
 /// What the planner derives from an AST before evaluation.
@@ -53,6 +56,12 @@ struct Planner {
     /// Whether to write `plan.lines` (only `explain` prints them; building the text for
     /// every node cost a small query several microseconds).
     let describing: Bool
+    /// Subqueries around the node being walked (their inner steps are not the query's).
+    var subqueryDepth = 0
+    /// The fetch the last range selector walked reads.
+    var lastMatrixFetch: Int?
+    /// Range functions that may be fused with their fetch, by fetch index.
+    var fusionCandidates: [(fetch: Int, fused: FusedRangeFunction)] = []
 
     init(options: EngineOptions, queryStart: Int64, queryEnd: Int64, describing: Bool = false) {
         self.options = options
@@ -149,6 +158,7 @@ struct Planner {
             let mint = rlo - ms.range + 1 - (vs.modifier != nil ? options.lookbackDelta : 0)
             let maxt = rhi + (vs.modifier == .smoothed ? options.lookbackDelta : 0)
             let i = addFetch(vs.matchers, mint: mint, maxt: maxt)
+            lastMatrixFetch = i
             addLine("\(pad)range selector \(Planner.selectorText(vs))[\(Planner.fmtDuration(ms.range))]\(Planner.modifiers(offset: vs.offset, at: vs.at))\(vs.modifier.map { " " + $0.rawValue } ?? "") reads [\(mint), \(maxt)] (fetch #\(i + 1)) at raw resolution")
         case .subquery(let sq):
             let (rlo, rhi) = refRange(lo: lo, hi: hi, offset: sq.offset, at: sq.at)
@@ -158,7 +168,9 @@ struct Planner {
             let (sum, overflow) = plan.subquerySteps.addingReportingOverflow(innerSteps)
             plan.subquerySteps = overflow ? .max : sum
             addLine("\(pad)subquery [\(Planner.fmtDuration(sq.range)):\(Planner.fmtDuration(st))]\(Planner.modifiers(offset: sq.offset, at: sq.at)) evaluates inner over [\(innerLo), \(rhi)] step \(Planner.fmtDuration(st))")
+            subqueryDepth += 1
             walk(sq.expr, lo: innerLo, hi: rhi, step: st, depth: depth + 1)
+            subqueryDepth -= 1
         case .unary(let u):
             addLine("\(pad)unary \(u.op.rawValue)")
             walk(u.expr, lo: lo, hi: hi, step: step, depth: depth + 1)
@@ -191,7 +203,11 @@ struct Planner {
                 walk(.vectorSelector(infoSelector(c)), lo: lo, hi: hi, step: step, depth: depth + 1)
                 return
             }
+            lastMatrixFetch = nil
             for arg in c.args { walk(arg, lo: lo, hi: hi, step: step, depth: depth + 1) }
+            if options.fuseRangeFunctions, subqueryDepth == 0, let i = lastMatrixFetch, let (f, _) = FusedRangeFunction.candidate(c, lo: lo, hi: hi, step: step) {
+                fusionCandidates.append((i, f))
+            }
         }
     }
 
@@ -201,6 +217,8 @@ struct Planner {
         var p = Planner(options: options, queryStart: start, queryEnd: end, describing: describing)
         p.rollups = rollups
         p.walk(expr, lo: start, hi: end, step: step, depth: 1)
+        // Fuse a range function with its fetch only if nothing else reads that fetch.
+        for (i, f) in p.fusionCandidates where p.plan.fetches[i].uses == 1 { p.plan.fetches[i].fused = f }
         return p.plan
     }
 
@@ -210,7 +228,9 @@ struct Planner {
         out += "storage selects (\(plan.fetches.count)):\n"
         for (i, f) in plan.fetches.enumerated() {
             out += "  #\(i + 1) {\(f.matchers.map(\.description).joined(separator: ", "))} [\(f.mint), \(f.maxt)]"
-            out += f.uses > 1 ? " shared by \(f.uses) selectors\n" : "\n"
+            out += f.uses > 1 ? " shared by \(f.uses) selectors" : ""
+            out += f.fused.map { " (\($0.function) windows computed while decoding)" } ?? ""
+            out += "\n"
         }
         out += describeRollupFetches(plan)
         out += "evaluation:\n"
