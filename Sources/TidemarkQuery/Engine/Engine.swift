@@ -189,15 +189,16 @@ public final class Engine: Sendable {
             if !isRange {
                 return .vector(m.compactMap { s in s.points.first.map { VectorSample(labels: s.labels, t: start, v: $0.v) } })
             }
-            var out = m.filter { !$0.points.isEmpty }.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
-            out.sort { $0.labels < $1.labels }
-            return .matrix(out)
+            let out = m.filter { !$0.points.isEmpty }
+            return .matrix(Labels.sortedOrder(out.map(\.labels)).map { i in
+                RangeSeries(labels: out[i].labels, samples: out[i].points.map { Sample($0.t, $0.v) })
+            })
         case .range(let m0):
             let m = try cleanupNames(m0)
             if isRange { throw QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector") }
-            var out = m.map { RangeSeries(labels: $0.labels, samples: $0.points.map { Sample($0.t, $0.v) }) }
-            out.sort { $0.labels < $1.labels }
-            return .matrix(out)
+            return .matrix(Labels.sortedOrder(m.map(\.labels)).map { i in
+                RangeSeries(labels: m[i].labels, samples: m[i].points.map { Sample($0.t, $0.v) })
+            })
         }
     }
 }
