@@ -218,6 +218,10 @@ public enum RiceColumn {
     /// reach 32 starts such a run, so every set bit below it ends a short code.
     @inlinable @inline(__always)
     static func shortCodeEnds(_ r: UInt64) -> UInt64 {
+        // A run of 32 zeros covers one of the four aligned 16-bit lanes whole: with no
+        // lane zero (the usual case; the classic has-zero-lane test) every bit stays.
+        let lanes: UInt64 = 0x0001_0001_0001_0001
+        if _fastPath((r &- lanes) & ~r & (lanes &<< 15) == 0) { return r }
         var t = r | r &>> 1
         t |= t &>> 2
         t |= t &>> 4
@@ -253,12 +257,15 @@ public enum RiceColumn {
         _ cursor: inout BitCursor, limit: Int, count: Int, block: UnsafeMutablePointer<UInt64>,
         _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
     ) {
+        // A local copy keeps the position in a register (`cursor` itself is captured).
+        var c = cursor
+        defer { cursor = c }
         var first = 0
         var j = 0  // codes decoded into `block` (column index `first + j`)
         while first < count {
             let n = min(PackedIntegers.blockSize, count &- first)
             while j < n {
-                var r = shortCodeEnds(reversedWindow(cursor))
+                var r = shortCodeEnds(reversedWindow(c))
                 if _fastPath(r != 0) {
                     var end = 0  // bit offset (in the window) just after the last code
                     let stop = count &- first  // codes the column has left, from block[0]
@@ -279,18 +286,18 @@ public enum RiceColumn {
                             r &= r &- 1
                         } while r != 0 && j < stop
                     }
-                    cursor.skip(end)
+                    c.skip(end)
                     continue
                 }
                 // An escape or the stream's end: one code as the general loop reads it.
-                let inBounds = cursor.position <= limit
-                let word = inBounds ? cursor.peekInBounds() : cursor.peek()
+                let inBounds = c.position <= limit
+                let word = inBounds ? c.peekInBounds() : c.peek()
                 let zeros = word.leadingZeroBitCount
                 if zeros >= 32 {
-                    cursor.skip(32)
-                    block[j] = cursor.takeWide(64, inBounds: inBounds)
+                    c.skip(32)
+                    block[j] = c.takeWide(64, inBounds: inBounds)
                 } else {
-                    cursor.skip(zeros &+ 1)
+                    c.skip(zeros &+ 1)
                     block[j] = UInt64(truncatingIfNeeded: zeros)
                 }
                 j &+= 1
