@@ -19,10 +19,11 @@ import TidemarkWorkloads
 //                                                 240-sample chunks of the workload as the head
 //                                                 cuts them (XOR) and as a block stores them,
 //                                                 each by next() and by SampleBuffer
-//   StorageProfile codec float|int xor|smallest SAMPLES CHUNKS [REPEAT]
+//   StorageProfile codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT]
 //                                                 CHUNKS chunks of SAMPLES cpu-only-like samples
 //                                                 (10 s apart; values a full-precision random walk
-//                                                 in [0, 100], or that walk rounded to integers),
+//                                                 in [0, 100], or that walk rounded to integers,
+//                                                 or TSBS's walk: normal steps, truncated),
 //                                                 as XOR or in the smallest codec, each decoded by
 //                                                 next(), a chunk at a time into a plain buffer,
 //                                                 and into a SampleBuffer
@@ -146,16 +147,24 @@ func decodeBatches(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, che
 /// `series` series of `samples` samples each, 10 s apart, values as TSBS's cpu-only
 /// generates them (a uniform step in [-1, 1) kept inside [0, 100], full precision), or
 /// that walk rounded to integers (`integers`).
-func cpuSeries(series: Int, samples: Int, integers: Bool) -> [(ts: [Int64], vs: [Double])] {
+///
+/// `tsbs`: the walk as `CPUOnlyWorkload` (and TSBS) makes it instead, standard-normal
+/// steps truncated toward zero; its chunks are `decimalRice` with a k = 0 value column.
+func cpuSeries(series: Int, samples: Int, integers: Bool, tsbs: Bool = false) -> [(ts: [Int64], vs: [Double])] {
     var rng = SplitMix64(seed: 0xC0FFEE)
     return (0..<series).map { _ in
         var walk = Double(rng.below(10_000)) / 100
         let t0 = dataStart + Int64(rng.below(10_000))
         var ts: [Int64] = [], vs: [Double] = []
         for i in 0..<samples {
+            ts.append(t0 + Int64(i) * 10_000)
+            if tsbs {
+                walk = min(100, max(0, walk + rng.standardNormal()))
+                vs.append(walk.rounded(.towardZero))
+                continue
+            }
             let step = Double(Int64(bitPattern: rng.next()) >> 11) / Double(1 << 52)
             walk = min(100, max(0, walk + step))
-            ts.append(t0 + Int64(i) * 10_000)
             vs.append(integers ? walk.rounded() : walk)
         }
         return (ts, vs)
@@ -290,17 +299,19 @@ case "decode":
         measureDecode("  SampleBuffer.append(remainingOf:) ×\(count)") { decodeBatches(chunks, repeat: count) }
     }
 case "codec":
-    let integers = args.count > 1 && args[1] == "int"
+    let tsbs = args.count > 1 && args[1] == "tsbs"
+    let integers = args.count > 1 && (args[1] == "int" || tsbs)
     let smallest = args.count > 2 && args[2] == "smallest"
     let perChunk = arg(3, 120)
-    let data = cpuSeries(series: arg(4, 1_000), samples: perChunk, integers: integers)
+    let data = cpuSeries(series: arg(4, 1_000), samples: perChunk, integers: integers, tsbs: tsbs)
     let count = arg(5, 1)
     let chunks = data.map { s in
         smallest ? try! ChunkBuilder.encodeSmallest(timestamps: s.ts, values: s.vs) : try! ChunkBuilder.encode(timestamps: s.ts, values: s.vs)
     }
     let bytes = chunks.reduce(0) { $0 + $1.count }
     let decimal = chunks.filter { $0.first == ChunkEncoding.decimalPacked.rawValue }.count
-    print("\(integers ? "integer" : "float") walk: \(chunks.count) chunks × \(perChunk) (\(decimal) decimal), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
+    let rice = chunks.filter { $0.first == ChunkEncoding.decimalRice.rawValue }.count
+    print("\(tsbs ? "tsbs integer" : integers ? "integer" : "float") walk: \(chunks.count) chunks × \(perChunk) (\(decimal) decimal, \(rice) decimal-rice), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
     measureDecode("  ChunkIterator.next() ×\(count)") { codecNext(chunks, repeat: count) }
     measureDecode("  ChunkIterator.decode(timestamps:values:) ×\(count)") { codecBulk(chunks, capacity: perChunk, repeat: count) }
     measureDecode("  SampleBuffer.append(chunk:) ×\(count)") { codecBuffer(chunks, repeat: count) }
@@ -325,5 +336,5 @@ case "drain":
     measureDecode("  SeriesIterator.drain ×\(count), pages cached") { drainSeries(selected, repeat: count) }
     try db.close()
 default:
-    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int xor|smallest SAMPLES CHUNKS [REPEAT] | drain float|int SERIES SAMPLES [REPEAT]")
+    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT] | drain float|int SERIES SAMPLES [REPEAT]")
 }

@@ -101,7 +101,10 @@ public enum RiceColumn {
     /// Codes are read with a `BitCursor`: below its direct limit each code is one
     /// unchecked load, a count of leading zeros and a shift (the unary part, its 1 and
     /// the low bits all come from that load while they fit in 57 bits); only the
-    /// column's last bytes take the checked reads.
+    /// column's last bytes take the checked reads. With k = 0 (`decodeK0`) the codes of
+    /// a whole 64-bit window come from the positions of its set bits instead, and only
+    /// escapes and the stream's end take the code-at-a-time reads; the values, the
+    /// blocks and the errors are the same either way.
     @inlinable
     static func forEachBlock(
         _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int,
@@ -124,8 +127,12 @@ public enum RiceColumn {
         let shift = UInt64(truncatingIfNeeded: k)
         let fitsOnePeek = 32 + 1 + k <= 57
         let dropLow = UInt64(truncatingIfNeeded: 64 &- k)
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PackedIntegers.blockSize) { scratch in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k == 0 ? k0Capacity : PackedIntegers.blockSize) { scratch in
             let block = scratch.baseAddress.unsafelyUnwrapped
+            if k == 0 {
+                decodeK0(&cursor, limit: limit, count: count, block: block, body)
+                return
+            }
             // `word` holds the next `avail` bits of the stream, left-aligned, taken from
             // the cursor's position by one load: codes are cut from it by shifting, so
             // the loop's dependency chain is a count of leading zeros and a shift per
@@ -173,5 +180,133 @@ public enum RiceColumn {
             throw .corrupt("rice column has \(cursor.bitsLeft / 8) bytes after its \(count) values")
         }
         position = streamEnd
+    }
+
+    /// The next bits of the stream from `cursor`'s position, bit-reversed: bit *i* of the
+    /// result is the stream's bit `position + i`. At least 57 bits are the stream's (or
+    /// its zero padding past the end, as `peek` reads it); the bits above them are zero.
+    /// Below `loadLimit` this is one little-endian load, the bits of each byte reversed,
+    /// and a shift.
+    @inlinable @inline(__always)
+    static func reversedWindow(_ cursor: BitCursor) -> UInt64 {
+        let byte = cursor.position &>> 3
+        if _fastPath(byte <= cursor.loadLimit) {
+            // A little-endian load puts stream byte 0 in the low byte; reversing the bits
+            // inside each byte then puts each byte's first (most significant) bit lowest.
+            let word = UInt64(littleEndian: cursor.base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+            return reverseBitsInBytes(word) &>> UInt64(truncatingIfNeeded: cursor.position & 7)
+        }
+        return reverseBitsInBytes(cursor.peek().byteSwapped)
+    }
+
+    /// `x` with the order of the 8 bits inside each byte reversed (bytes stay in place).
+    @inlinable @inline(__always)
+    static func reverseBitsInBytes(_ x: UInt64) -> UInt64 {
+        var x = x
+        x = (x &>> 1) & 0x5555_5555_5555_5555 | (x & 0x5555_5555_5555_5555) &<< 1
+        x = (x &>> 2) & 0x3333_3333_3333_3333 | (x & 0x3333_3333_3333_3333) &<< 2
+        x = (x &>> 4) & 0x0F0F_0F0F_0F0F_0F0F | (x & 0x0F0F_0F0F_0F0F_0F0F) &<< 4
+        return x
+    }
+
+    /// The set bits of a reversed window (`reversedWindow`) that end codes of under 32
+    /// zeros, in order from its start: those below the first run of 32 zero bits. Zero
+    /// exactly when the window starts with 32 zeros (an escape, or the stream's end).
+    ///
+    /// Smearing each set bit 31 places down makes bit *i* of `t` "some bit in i…i+31 is
+    /// set"; its lowest zero is where the first 32-zero run starts. A code whose zeros
+    /// reach 32 starts such a run, so every set bit below it ends a short code.
+    @inlinable @inline(__always)
+    static func shortCodeEnds(_ r: UInt64) -> UInt64 {
+        // A run of 32 zeros covers one of the four aligned 16-bit lanes whole: with no
+        // lane zero (the usual case; the classic has-zero-lane test) every bit stays.
+        let lanes: UInt64 = 0x0001_0001_0001_0001
+        if _fastPath((r &- lanes) & ~r & (lanes &<< 15) == 0) { return r }
+        var t = r | r &>> 1
+        t |= t &>> 2
+        t |= t &>> 4
+        t |= t &>> 8
+        t |= t &>> 16
+        // `~t & (~t - 1)` is the bits below the lowest zero of `t` (all of them if none).
+        return r & t & (~t &- 1)
+    }
+
+    /// Room `forEachBlock`'s k = 0 decoder needs in its block buffer: a block, plus the
+    /// codes of one window (at most 64) that run past the block's end.
+    @usableFromInline static let k0Capacity = PackedIntegers.blockSize + 64
+
+    /// The k = 0 decoder of `forEachBlock`: hands `count` codes to `body` a block at a
+    /// time from `block` (room for `k0Capacity` values), leaving `cursor` where the
+    /// careful loop would.
+    ///
+    /// With k = 0 every 1 bit ends a code, so the codes in a window of the stream are
+    /// the gaps between its set bits. The window is bit-reversed (`reversedWindow`), so
+    /// the set bits come lowest first: a code is the trailing-zero count of the window
+    /// minus the end of the previous code, and `r & (r - 1)` clears that bit for the
+    /// next one. That one and-with-decrement is the loop-carried chain per code; the
+    /// counts hang off it. Bits past the stream's end read as zero, so every set bit
+    /// found is a real code's end; `shortCodeEnds` drops those after an escape. A window
+    /// that starts with an escape, or with the stream's end, takes the careful path for
+    /// one code.
+    ///
+    /// While 64 or more codes remain, a window is decoded whole, whatever the block has
+    /// room for: codes past the block's end wait in `block[blockSize...]` and move to the
+    /// front for the next block. Near the column's end the loop stops at `count`.
+    @inlinable @inline(__always)
+    static func decodeK0(
+        _ cursor: inout BitCursor, limit: Int, count: Int, block: UnsafeMutablePointer<UInt64>,
+        _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
+    ) {
+        // A local copy keeps the position in a register (`cursor` itself is captured).
+        var c = cursor
+        defer { cursor = c }
+        var first = 0
+        var j = 0  // codes decoded into `block` (column index `first + j`)
+        while first < count {
+            let n = min(PackedIntegers.blockSize, count &- first)
+            while j < n {
+                var r = shortCodeEnds(reversedWindow(c))
+                if _fastPath(r != 0) {
+                    var end = 0  // bit offset (in the window) just after the last code
+                    let stop = count &- first  // codes the column has left, from block[0]
+                    if stop &- j >= 64 {
+                        repeat {
+                            let one = r.trailingZeroBitCount
+                            block[j] = UInt64(truncatingIfNeeded: one &- end)
+                            j &+= 1
+                            end = one &+ 1
+                            r &= r &- 1  // clear the lowest set bit
+                        } while r != 0
+                    } else {
+                        repeat {
+                            let one = r.trailingZeroBitCount
+                            block[j] = UInt64(truncatingIfNeeded: one &- end)
+                            j &+= 1
+                            end = one &+ 1
+                            r &= r &- 1
+                        } while r != 0 && j < stop
+                    }
+                    c.skip(end)
+                    continue
+                }
+                // An escape or the stream's end: one code as the general loop reads it.
+                let inBounds = c.position <= limit
+                let word = inBounds ? c.peekInBounds() : c.peek()
+                let zeros = word.leadingZeroBitCount
+                if zeros >= 32 {
+                    c.skip(32)
+                    block[j] = c.takeWide(64, inBounds: inBounds)
+                } else {
+                    c.skip(zeros &+ 1)
+                    block[j] = UInt64(truncatingIfNeeded: zeros)
+                }
+                j &+= 1
+            }
+            body(block, n, first)
+            // Codes decoded past the block (a window's, so fewer than 64) start the next.
+            j &-= n
+            if j > 0 { block.update(from: block + n, count: j) }
+            first &+= n
+        }
     }
 }
