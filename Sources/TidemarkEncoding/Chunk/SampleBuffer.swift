@@ -81,10 +81,11 @@ public final class SampleBuffer {
 
     /// Appends every sample of the chunk `bytes[start..<end]` (nil: to the end of the
     /// array), decoded straight into the buffer: `xorColumns`, `decimalPacked` and `decimalRice`
-    /// chunks without making a `ChunkIterator`. Throws if the header is damaged (nothing
-    /// appended); returns the error of a column that ended early or held an invalid code,
-    /// after appending the samples before it.
-    public func append(chunk bytes: [UInt8], start: Int = 0, end: Int? = nil) throws(ChunkError) -> ChunkError? {
+    /// chunks without making a `ChunkIterator`. Samples before `from` may be left out
+    /// (decimal chunks skip them for less than the cost of decoding them). Throws if the
+    /// header is damaged (nothing appended); returns the error of a column that ended
+    /// early or held an invalid code, after appending the samples before it.
+    public func append(chunk bytes: [UInt8], start: Int = 0, end: Int? = nil, from: Int64 = .min) throws(ChunkError) -> ChunkError? {
         let end = min(end ?? bytes.count, bytes.count)
         guard start >= 0, start < end else {
             var it = try ChunkIterator(bytes, start: start, end: end)  // throws the iterator's error
@@ -105,14 +106,15 @@ public final class SampleBuffer {
             guard let n = ByteVarint.read(bytes, &pos, end) else { throw .corrupt("truncated header") }
             guard n <= UInt64(ChunkIterator.maxSamples) else { throw .corrupt("header declares \(n) samples") }
             reserve(count + Int(n))
+            let skipped: Int
             do throws(ChunkError) {
-                try DecimalChunk.decode(bytes, DecimalChunk.Header(columns: pos, end: end, rice: rice), count: Int(n),
-                                        timestamps: timestamps + count, values: values + count)
+                skipped = try DecimalChunk.decode(bytes, DecimalChunk.Header(columns: pos, end: end, rice: rice), count: Int(n),
+                                                  timestamps: timestamps + count, values: values + count, from: from)
             } catch {
                 return error  // a damaged decimal chunk yields no samples, as from ChunkIterator
             }
-            appendStarts(repeatElement(nil, count: Int(n)), present: false)
-            count += Int(n)
+            appendStarts(repeatElement(nil, count: Int(n) - skipped), present: false)
+            count += Int(n) - skipped
             return nil
         default:
             var it = try ChunkIterator(bytes, start: start, end: end)

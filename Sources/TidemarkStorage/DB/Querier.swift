@@ -123,15 +123,16 @@ public struct ChunkHandle: Sendable {
         }
     }
 
-    /// Appends every sample of the chunk to `buffer`, decoding a block chunk in place in
-    /// its page. Throws if the chunk cannot be read or its header is damaged; returns the
-    /// error of a damaged column, after appending the samples before it.
-    func decode(appendingTo buffer: SampleBuffer) throws -> ChunkError? {
+    /// Appends every sample of the chunk to `buffer` (those before `from` may be left
+    /// out), decoding a block chunk in place in its page. Throws if the chunk cannot be
+    /// read or its header is damaged; returns the error of a damaged column, after
+    /// appending the samples before it.
+    func decode(appendingTo buffer: SampleBuffer, from: Int64 = .min) throws -> ChunkError? {
         switch source {
-        case .memory(let b): return try buffer.append(chunk: b)
+        case .memory(let b): return try buffer.append(chunk: b, from: from)
         case .block(let reader, let meta):
             let (page, range) = try reader.chunkInPage(meta)
-            return try buffer.append(chunk: page, start: range.lowerBound, end: range.upperBound)
+            return try buffer.append(chunk: page, start: range.lowerBound, end: range.upperBound, from: from)
         }
     }
 

@@ -193,7 +193,8 @@ public struct SeriesIterator {
         do {
             if group.count == 1 {
                 currentChunk = group.lowerBound
-                if let e = try chunks[currentChunk].decode(appendingTo: buffer) {
+                // Samples before mint are never read: the decoder may leave them out.
+                if let e = try chunks[currentChunk].decode(appendingTo: buffer, from: mint) {
                     pendingError = .corrupt(path: currentLocation, offset: 0, reason: e.description)
                 }
                 return

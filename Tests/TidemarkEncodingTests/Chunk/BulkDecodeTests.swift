@@ -310,4 +310,51 @@ struct BulkDecodeTests {
         var w = XORValueDecoder(wide, count: 3)
         #expect(out.withUnsafeMutableBufferPointer { w.decode(into: $0.baseAddress!, count: 3) } == 1)
     }
+
+    /// `SampleBuffer.append(chunk:from:)` leaves out exactly the samples of a decimal
+    /// chunk before `from` (bisection on the timestamps, the skipped value deltas only
+    /// added up), and of other chunks at most those: what is at or after `from` is the
+    /// reference's, bit for bit, wherever `from` falls.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func samplesBeforeFromAreLeftOut(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        var walk = 50.0
+        let kinds: [(String, (Int) -> [Double])] = [
+            ("integer walk", { n in (0..<n).map { _ in walk += Double(rng.below(5) - 2); return walk.rounded(.towardZero) } }),
+            ("decimal gauge", { n in Corpora.gauge(n, rng: &rng) }),
+            ("constant", { n in [Double](repeating: 3.25, count: n) }),
+            ("full precision", { n in Self.fullPrecisionWalk(n, rng: &rng) }),
+        ]
+        for (name, make) in kinds {
+            for n in [1, 2, 3, 63, 64, 65, 130, 720] {
+                let ts = Corpora.regular(n, jitter: Int64(n % 3), rng: &rng)
+                let vs = make(n)
+                let chunk = try ChunkBuilder.encodeSmallest(timestamps: ts, values: vs)
+                let decimal = chunk[0] == ChunkEncoding.decimalPacked.rawValue || chunk[0] == ChunkEncoding.decimalRice.rawValue
+                guard case .samples(let rts, let rvs, nil) = Self.reference(chunk) else {
+                    Issue.record("\(name) n=\(n): reference failed")
+                    continue
+                }
+                var froms: [Int64] = [.min, ts[0] - 1, ts[n - 1], ts[n - 1] + 1, .max]
+                for _ in 0..<12 { froms.append(ts[rng.below(n)] + Int64(rng.below(3)) - 1) }
+                for from in froms {
+                    let buffer = SampleBuffer(capacity: 1)
+                    buffer.append(-7, 7)
+                    let error = try buffer.append(chunk: chunk, from: from)
+                    #expect(error == nil)
+                    #expect(buffer.timestamps[0] == -7 && buffer.values[0] == 7, "earlier samples kept")
+                    let got = (1..<buffer.count).map { (buffer.timestamps[$0], buffer.values[$0].bitPattern) }
+                    let want = zip(rts, rvs).filter { $0.0 >= from }
+                    let label = "\(name) n=\(n) from=\(from)"
+                    if decimal {
+                        #expect(got.map(\.0) == want.map(\.0), "\(label)")
+                        #expect(got.map(\.1) == want.map(\.1), "\(label)")
+                    } else {
+                        let kept = got.filter { $0.0 >= from }
+                        #expect(kept.map(\.0) == want.map(\.0) && kept.map(\.1) == want.map(\.1), "\(label)")
+                    }
+                }
+            }
+        }
+    }
 }
