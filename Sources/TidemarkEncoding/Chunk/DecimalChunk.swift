@@ -160,9 +160,14 @@ public enum DecimalChunk {
             // Value i (column entry i − 1) goes to vs[i − skip]; `wanted` is the column
             // entry of the first value written.
             let wanted = max(0, skip &- 1)
+            // Of a k = 0 Rice column, most entries before `wanted` are added up a byte at
+            // a time without being decoded; the blocks start after them.
+            let presum = header.rice ? RiceColumn.leadingSumK0(raw, at: pos, end: end, limit: wanted) : (codes: 0, bits: 0, sum: Int64(0))
+            m &+= presum.sum
             // Two loops so the common integer case has no division.
             if k == 0 {
-                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice) { block, count, first in
+                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice,
+                                               skipping: (presum.codes, presum.bits)) { block, count, first in
                     var mantissa = m
                     let summed = min(count, max(0, wanted &- first))  // entries of this block only added up
                     if let block {
@@ -183,7 +188,8 @@ public enum DecimalChunk {
                 }
             } else {
                 let p = DecimalScale.powers[k]
-                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice) { block, count, first in
+                try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice,
+                                               skipping: (presum.codes, presum.bits)) { block, count, first in
                     var mantissa = m
                     let summed = min(count, max(0, wanted &- first))
                     if let block {

@@ -38,14 +38,16 @@ public enum IntegerColumn {
     }
 
     /// Decodes a column of either code (Rice only when `allowRice`) a block at a time;
-    /// see `PackedIntegers.forEachBlock` and `RiceColumn.forEachBlock`.
+    /// see `PackedIntegers.forEachBlock` and `RiceColumn.forEachBlock` (`skipped`: codes
+    /// of a k = 0 Rice column already added up by `RiceColumn.leadingSumK0`).
     @inlinable @inline(__always)
     static func forEachBlock(
         _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int, allowRice: Bool,
+        skipping skipped: (codes: Int, bits: Int) = (0, 0),
         _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
     ) throws(ChunkError) {
         if allowRice && position >= 0 && position < min(end, raw.count) && raw[position] & RiceColumn.marker != 0 {
-            try RiceColumn.forEachBlock(raw, at: &position, end: end, count: count, body)
+            try RiceColumn.forEachBlock(raw, at: &position, end: end, count: count, skipping: skipped, body)
         } else {
             try PackedIntegers.forEachBlock(raw, at: &position, end: end, count: count, body)
         }

@@ -108,6 +108,7 @@ public enum RiceColumn {
     @inlinable
     static func forEachBlock(
         _ raw: UnsafeRawBufferPointer, at position: inout Int, end: Int, count: Int,
+        skipping skipped: (codes: Int, bits: Int) = (0, 0),
         _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
     ) throws(ChunkError) {
         let end = min(end, raw.count)
@@ -122,6 +123,9 @@ public enum RiceColumn {
         }
         let streamEnd = position + Int(length)
         var cursor = BitCursor(raw, start: position, end: streamEnd)
+        // Codes a caller already added up (`leadingSumK0`, k = 0 only) are stepped over.
+        precondition(skipped.codes == 0 || k == 0, "only k = 0 columns are skipped into")
+        if skipped.bits > 0 { cursor.skip(skipped.bits) }
         // An escape is the longest code: 32 zeros, then 64 bits read as two takes.
         let limit = cursor.directLimit(maxCode: 96)
         let shift = UInt64(truncatingIfNeeded: k)
@@ -130,7 +134,7 @@ public enum RiceColumn {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k == 0 ? k0Capacity : PackedIntegers.blockSize) { scratch in
             let block = scratch.baseAddress.unsafelyUnwrapped
             if k == 0 {
-                decodeK0(&cursor, limit: limit, count: count, block: block, body)
+                decodeK0(&cursor, limit: limit, from: skipped.codes, count: count, block: block, body)
                 return
             }
             // `word` holds the next `avail` bits of the stream, left-aligned, taken from
@@ -254,13 +258,13 @@ public enum RiceColumn {
     /// front for the next block. Near the column's end the loop stops at `count`.
     @inlinable @inline(__always)
     static func decodeK0(
-        _ cursor: inout BitCursor, limit: Int, count: Int, block: UnsafeMutablePointer<UInt64>,
+        _ cursor: inout BitCursor, limit: Int, from: Int = 0, count: Int, block: UnsafeMutablePointer<UInt64>,
         _ body: (UnsafeMutablePointer<UInt64>?, Int, Int) -> Void
     ) {
         // A local copy keeps the position in a register (`cursor` itself is captured).
         var c = cursor
         defer { cursor = c }
-        var first = 0
+        var first = from
         var j = 0  // codes decoded into `block` (column index `first + j`)
         while first < count {
             let n = min(PackedIntegers.blockSize, count &- first)
@@ -307,6 +311,63 @@ public enum RiceColumn {
             j &-= n
             if j > 0 { block.update(from: block + n, count: j) }
             first &+= n
+        }
+    }
+
+    /// Per byte of a k = 0 stream (its bits MSB first): how many codes end in it (bits
+    /// 0–3), the zeros before its first 1 (4–7; 8 for a zero byte) and after its last 1
+    /// (8–11), and the sum of the unzigzagged codes that lie wholly inside it (16–23, an
+    /// `Int8`: those codes are under 7 bits, so the sum is within ±21).
+    @usableFromInline static let k0ByteTable: [UInt32] = (0..<256).map { b in
+        let byte = UInt8(b)
+        var sum = 0
+        var previous = -1
+        for i in 0..<8 where byte & (0x80 >> UInt8(i)) != 0 {
+            if previous >= 0 { sum += Int(Varint.unzigzag(UInt64(i - previous - 1))) }
+            previous = i
+        }
+        let trailing = byte == 0 ? 8 : byte.trailingZeroBitCount
+        return UInt32(byte.nonzeroBitCount) | UInt32(byte.leadingZeroBitCount) << 4 | UInt32(trailing) << 8
+            | UInt32(UInt8(bitPattern: Int8(sum))) << 16
+    }
+
+    /// For a Rice column with k = 0 at `raw[position]`: the sum of its first codes read
+    /// as zigzagged integers (`Varint.unzigzag`), at most `limit` of them, without
+    /// decoding them one by one: a byte of the stream at a time, through `k0ByteTable`
+    /// (about 3.5 codes of a random walk's steps per lookup). It stops before the byte
+    /// where the limit would be passed and before any code of 32 zeros or more (an
+    /// escape, or the zero padding at the end). Returns how many codes it added up and
+    /// the bit offset, from the stream's start, just after them: `forEachBlock(skipping:)`
+    /// resumes there. (0, 0, 0) for any other column, or one whose header is damaged
+    /// (then `forEachBlock` reports it).
+    @inlinable
+    static func leadingSumK0(_ raw: UnsafeRawBufferPointer, at position: Int, end: Int, limit: Int) -> (codes: Int, bits: Int, sum: Int64) {
+        let end = min(end, raw.count)
+        guard limit > 0, position >= 0, position < end, raw[position] == marker else { return (0, 0, 0) }
+        var p = position + 1
+        guard let length = ByteVarint.read(raw, &p, end), length <= UInt64(end - p) else { return (0, 0, 0) }
+        let n = Int(length)
+        return k0ByteTable.withUnsafeBufferPointer { table in
+            var codes = 0, zeros = 0, i = 0
+            var sum: Int64 = 0
+            while i < n {
+                let e = table[Int(raw[p &+ i])]
+                let c = Int(e & 0xF)
+                if c == 0 {
+                    if zeros &+ 8 >= 32 { break }
+                    zeros &+= 8
+                    i &+= 1
+                    continue
+                }
+                // The first code ending here began in earlier bytes (`zeros` of them).
+                let q = zeros &+ Int((e &>> 4) & 0xF)
+                if q >= 32 || codes &+ c > limit { break }
+                sum &+= Varint.unzigzag(UInt64(truncatingIfNeeded: q)) &+ Int64(Int8(truncatingIfNeeded: e &>> 16))
+                codes &+= c
+                zeros = Int((e &>> 8) & 0xF)
+                i &+= 1
+            }
+            return (codes, i &* 8 &- zeros, sum)
         }
     }
 }

@@ -259,4 +259,63 @@ struct RiceColumnFastPathTests {
         #expect(IntegerColumn.append(steps, to: &out, allowRice: true))
         #expect(out.first == RiceColumn.marker)
     }
+
+    /// `leadingSumK0` adds up exactly the codes it says it read (never more than asked,
+    /// never into an escape), and `forEachBlock(skipping:)` resumed after them yields the
+    /// rest as the reference reads it, ending where it does.
+    @Test(arguments: [UInt64(61), 62, 63])
+    func leadingSumsResumeWhereTheyStop(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        for round in 0..<300 {
+            let n = 1 + rng.below(round % 3 == 0 ? 80 : 800)
+            let values = Self.values(n, &rng, style: round % 4)
+            let prefix = rng.below(3)
+            let bytes = Self.column(values, prefix: prefix, suffix: rng.below(3), &rng)
+            let end = bytes.count
+            guard case .success(let ref) = Self.reference(bytes, from: prefix, end: end, count: n) else {
+                Issue.record("reference failed")
+                continue
+            }
+            for limit in [0, 1, n / 2, n - 1, n, n + 5, rng.below(n + 1)] {
+                let (codes, bits, sum) = bytes.withUnsafeBytes { RiceColumn.leadingSumK0($0, at: prefix, end: end, limit: limit) }
+                #expect(codes <= max(0, limit) && codes <= n, "round \(round) limit \(limit)")
+                let want = ref.values[..<min(codes, n)].reduce(Int64(0)) { $0 &+ Varint.unzigzag($1) }
+                #expect(sum == want, "round \(round) limit \(limit): sum")
+                var position = prefix
+                var rest: [UInt64] = []
+                var firsts: [Int] = []
+                let failure: ChunkError? = bytes.withUnsafeBytes { raw in
+                    do throws(ChunkError) {
+                        try RiceColumn.forEachBlock(raw, at: &position, end: end, count: n, skipping: (codes, bits)) { block, k, first in
+                            firsts.append(first)
+                            for j in 0..<k { rest.append(block.unsafelyUnwrapped[j]) }
+                        }
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+                #expect(failure == nil)
+                #expect(rest == Array(ref.values[codes...]), "round \(round) limit \(limit): the rest")
+                #expect(firsts.first ?? codes == codes)
+                #expect(position == ref.end)
+            }
+        }
+    }
+
+    /// A random walk's steps (what TSBS data codes with k = 0) are added up several
+    /// codes per byte, right up to the limit or the escape.
+    @Test func leadingSumsStopOnlyAtTheLimitOrAnEscape() throws {
+        var rng = SplitMix64(seed: 5)
+        let steps: [UInt64] = (0..<700).map { Varint.zigzag(Int64($0 % 5) - 2) }
+        let bytes = Self.column(steps, prefix: 0, suffix: 0, &rng)
+        let (codes, _, sum) = bytes.withUnsafeBytes { RiceColumn.leadingSumK0($0, at: 0, end: bytes.count, limit: 684) }
+        #expect(codes >= 684 - 7 && codes <= 684)  // stops before the byte that would pass the limit
+        #expect(sum == steps[..<codes].reduce(Int64(0)) { $0 + Varint.unzigzag($1) })
+        var withEscape = steps
+        withEscape[300] = 1 << 40
+        let escaped = Self.column(withEscape, prefix: 0, suffix: 0, &rng)
+        let (upTo, _, _) = escaped.withUnsafeBytes { RiceColumn.leadingSumK0($0, at: 0, end: escaped.count, limit: 684) }
+        #expect(upTo <= 300 && upTo >= 300 - 7)
+    }
 }
