@@ -56,6 +56,10 @@ profile codec-xor-int-buffer 360000 '*codecBuffer*' codec int xor 120 1000 3
 profile codec-decimal-int-bulk 360000 '*codecBulk*' codec int smallest 120 1000 3
 profile codec-decimal-int-buffer 360000 '*codecBuffer*' codec int smallest 120 1000 3
 profile codec-decimal-int-next 360000 '*codecNext*' codec int smallest 120 1000 3
+# TSBS cpu-only's integer walk (normal steps, truncated) in 720-sample block chunks:
+# decimal chunks with a k = 0 Rice value column.
+profile codec-tsbs-int-bulk 1080000 '*codecBulk*' codec tsbs smallest 720 500 3
+profile codec-tsbs-int-buffer 1080000 '*codecBuffer*' codec tsbs smallest 720 500 3
 # A large scan: 100 series × 8640 samples (a day at 10 s) in one block, 240-sample chunks
 # in the smallest codec, each series drained into arrays as the query engine does: the
 # first pass (pages read from the files: checksum, LZ4), then once more from the cache.
