@@ -113,9 +113,7 @@ struct SeriesDecoding: Sendable {
         if let e = it.error { throw e }
         let n = scratch.ts.count
         if n == 0 { return nil }
-        if !scratch.sts.isEmpty {
-            return try decode(s).map { ($0, $0.ts.count) }
-        }
+        if !scratch.sts.isEmpty { return (stored(s.labels, scratch.ts, scratch.vs, scratch.sts), n) }
         // Range selectors see the samples without staleness markers.
         if containsStaleMarker(scratch.vs) {
             scratch.rts.removeAll(keepingCapacity: true)
@@ -155,8 +153,13 @@ struct SeriesDecoding: Sendable {
         it.drain(timestamps: &ts, values: &vs, starts: &sts)
         if let e = it.error { throw e }
         if ts.isEmpty { return nil }
+        return stored(s.labels, ts, vs, sts)
+    }
+
+    /// A series' samples as `StoredSeries`, the stale markers removed in `rts`/`rvs`.
+    static func stored(_ labels: Labels, _ ts: [Int64], _ vs: [Double], _ sts: [Int64]) -> StoredSeries {
         guard Self.containsStaleMarker(vs) else {
-            return StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: ts, rvs: vs, rsts: sts.isEmpty ? nil : sts)
+            return StoredSeries(labels: labels, ts: ts, vs: vs, rts: ts, rvs: vs, rsts: sts.isEmpty ? nil : sts)
         }
         var rts: [Int64] = [], rvs: [Double] = [], rsts: [Int64] = []
         rts.reserveCapacity(ts.count)
@@ -166,7 +169,7 @@ struct SeriesDecoding: Sendable {
             rvs.append(vs[i])
             if !sts.isEmpty { rsts.append(sts[i]) }
         }
-        return StoredSeries(labels: s.labels, ts: ts, vs: vs, rts: rts, rvs: rvs, rsts: sts.isEmpty ? nil : rsts)
+        return StoredSeries(labels: labels, ts: ts, vs: vs, rts: rts, rvs: rvs, rsts: sts.isEmpty ? nil : rsts)
     }
 
     /// True if some value is the staleness marker: bit patterns compared eight at a time
