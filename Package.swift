@@ -29,8 +29,9 @@ let package = Package(
         .systemLibrary(name: "CEditline", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // glibc's <malloc.h>: part of libc, nothing to link or install.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CCRC32C", path: "Sources/CCRC32C"),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
-        .target(name: "TidemarkEncoding", dependencies: ["CLZ4"]),
+        .target(name: "TidemarkEncoding", dependencies: ["CLZ4", "CCRC32C"]),
         .target(name: "TidemarkStorage", dependencies: ["TidemarkEncoding", "CZlib"]),
         .target(name: "TidemarkWorkloads", dependencies: ["TidemarkStorage"]),
         .target(name: "TidemarkQuery", dependencies: ["TidemarkStorage"]),
