@@ -6,6 +6,9 @@ import TidemarkEncoding
 final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
     let file: MappedFile
     let symbols: [String]
+    /// `ByteHash.hash` of each symbol, so that a series' label set is built without
+    /// hashing its strings (`Labels(sorted:fingerprint:)`).
+    let symbolHashes: [UInt64]
     /// Label name → (value, postings offset), values sorted.
     let postingsTable: [String: [(value: String, offset: Int)]]
     let seriesCount: Int
@@ -56,6 +59,7 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
             syms.reserveCapacity(n)
             for _ in 0..<n { syms.append(try sr.string("symbol")) }
             symbols = syms
+            symbolHashes = syms.map { ByteHash.hash($0) }
 
             guard sections[2].1 % 8 == 0 else { throw corrupt(sections[2].0, "series offsets section is not a multiple of 8 bytes") }
             seriesCount = sections[2].1 / 8
@@ -99,10 +103,13 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
             let n = try r.count("label count", limit: r.remaining)
             var labels: [Label] = []
             labels.reserveCapacity(n)
+            var fold = ByteHash.Fold()
             for _ in 0..<n {
                 let name = try r.count("label name symbol", limit: symbols.count - 1)
                 let value = try r.count("label value symbol", limit: symbols.count - 1)
                 labels.append(Label(symbols[name], symbols[value]))
+                fold.add(symbolHashes[name])
+                fold.add(symbolHashes[value])
             }
             let c = try r.count("chunk count", limit: r.remaining)
             var chunks: [BlockChunkMeta] = []
@@ -121,7 +128,7 @@ final class BlockIndexReader: PostingsIndex, @unchecked Sendable {
                 chunks.append(BlockChunkMeta(minTime: minT, maxTime: maxT, samples: samples, file: fileNo, pageOffset: pageOffset, offsetInPage: inPage, length: length))
                 prevMax = maxT
             }
-            return (Labels(sorted: labels), chunks)
+            return (Labels(sorted: labels, fingerprint: fold), chunks)
         } catch let e as StorageError {
             throw e
         } catch {

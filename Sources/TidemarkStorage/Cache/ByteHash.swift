@@ -3,7 +3,7 @@
 /// never stored or sent, and so that colliding keys cannot be prepared in advance.
 /// Not cryptographic.
 public enum ByteHash {
-    static let seed = UInt64.random(in: .min ... .max)
+    @usableFromInline static let seed = UInt64.random(in: .min ... .max)
 
     /// The hash of `bytes`.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
@@ -35,13 +35,13 @@ public enum ByteHash {
         bytes.withUnsafeBytes { hash($0) }
     }
 
-    @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
+    @usableFromInline @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
         let y = x &* 0xFF51_AFD7_ED55_8CCD
         return y ^ (y >> 32)
     }
 
     /// MurmurHash3's 64-bit finalizer: every input bit affects every output bit.
-    @inline(__always) static func finish(_ x: UInt64) -> UInt64 {
+    @usableFromInline @inline(__always) static func finish(_ x: UInt64) -> UInt64 {
         var h = x
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
@@ -51,43 +51,29 @@ public enum ByteHash {
         return h
     }
 
-    /// A hash of several byte strings in turn (each string's length is mixed in, so
-    /// `"ab", "c"` and `"a", "bc"` differ): `Labels`' fingerprint, fed each name and
-    /// value.
-    public struct Stream {
-        @usableFromInline var a: UInt64
-        @usableFromInline var b: UInt64
+    /// The hash of the UTF-8 bytes of `s`.
+    @inline(__always)
+    public static func hash(_ s: String) -> UInt64 {
+        var s = s
+        return s.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
 
-        public init() {
-            a = ByteHash.seed
-            b = ByteHash.seed ^ 0x9E37_79B9_7F4A_7C15
+    /// Hashes folded in order into one (`Labels`' fingerprint: the `hash` of each name
+    /// and value in turn). Folding hashes rather than streaming the bytes lets a block's
+    /// index hash each symbol once, when the block is opened, and build the label sets
+    /// of its series without touching their bytes.
+    public struct Fold {
+        @usableFromInline var h: UInt64
+        @usableFromInline var n: UInt64 = 0
+
+        @inlinable public init() { h = ByteHash.seed }
+
+        @inlinable @inline(__always)
+        public mutating func add(_ x: UInt64) {
+            h = ByteHash.mix(h ^ x) &+ 0x9E37_79B9_7F4A_7C15
+            n &+= 1
         }
 
-        /// Mixes in `bytes` and their length.
-        public mutating func add(_ bytes: UnsafeRawBufferPointer) {
-            let n = bytes.count
-            var i = 0
-            while n - i >= 8 {
-                a = ByteHash.mix(a ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                swap(&a, &b)
-                i += 8
-            }
-            var tail = UInt64(truncatingIfNeeded: n) << 56
-            if i < n {
-                withUnsafeMutableBytes(of: &tail) { t in
-                    t.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
-                }
-            }
-            a = ByteHash.mix(a ^ tail)
-            swap(&a, &b)
-        }
-
-        /// Mixes in the UTF-8 bytes of `s` and their length.
-        public mutating func add(_ s: String) {
-            var s = s
-            s.withUTF8 { add(UnsafeRawBufferPointer($0)) }
-        }
-
-        public func finish() -> UInt64 { ByteHash.finish(a ^ (b &* 0x9E37_79B9_7F4A_7C15)) }
+        @inlinable public func finish() -> UInt64 { ByteHash.finish(h ^ n) }
     }
 }

@@ -5,9 +5,10 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
     /// The labels' hash, computed once when the set is built: label sets are looked up in
     /// hash tables many times (matching, grouping, result assembly), and hashing every
     /// name and value each time was the largest cost of queries over many series.
-    /// `ByteHash` of every name and value: seeded per process, so never stored or sent
-    /// (and several times cheaper than `Hasher`'s SipHash, which is what building label
-    /// sets cost most in queries that read many series).
+    /// The `ByteHash` of every name and value, folded in order (`ByteHash.Fold`): seeded
+    /// per process, so never stored or sent (and several times cheaper than `Hasher`'s
+    /// SipHash, which is what building label sets cost most in queries that read many
+    /// series).
     private let fingerprint: Int
 
     /// Builds a label set: sorts by name, drops empty values; the last of duplicate names wins.
@@ -29,14 +30,20 @@ public struct Labels: Hashable, Comparable, Sendable, Collection, CustomStringCo
 
     /// Wraps labels already sorted, unique and non-empty (checked in debug builds).
     public init(sorted: [Label]) {
+        var fold = ByteHash.Fold()
+        for l in sorted {
+            fold.add(ByteHash.hash(l.name))
+            fold.add(ByteHash.hash(l.value))
+        }
+        self.init(sorted: sorted, fingerprint: fold)
+    }
+
+    /// Wraps labels already sorted, unique and non-empty, whose names' and values'
+    /// hashes the caller folded (a block index keeps each symbol's hash).
+    init(sorted: [Label], fingerprint fold: ByteHash.Fold) {
         assert(zip(sorted, sorted.dropFirst()).allSatisfy { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
         self.labels = sorted
-        var h = ByteHash.Stream()
-        for l in sorted {
-            h.add(l.name)
-            h.add(l.value)
-        }
-        fingerprint = Int(truncatingIfNeeded: h.finish())
+        fingerprint = Int(truncatingIfNeeded: fold.finish())
     }
 
     public static let empty = Labels(sorted: [])
