@@ -40,8 +40,11 @@ extension Evaluator {
                 if !pts.isEmpty { try out.addSeries(EvalSeries(labels: s.labels, points: pts, dropName: s.dropName)) }
             }
             guard k < operands.count - 1 else { break }
-            for (i, s) in m.enumerated() {
-                for p in s.points { present[sigs[i], default: [Bool](repeating: false, count: numSteps)][stepIndex(p.t)] = true }
+            for (i, s) in m.enumerated() where !s.points.isEmpty {
+                // One lookup per series, its steps marked in place.
+                present[sigs[i], default: [Bool](repeating: false, count: numSteps)].withUnsafeMutableBufferPointer { steps in
+                    for p in s.points { steps[stepIndex(p.t)] = true }
+                }
             }
         }
         return out.series
