@@ -179,8 +179,8 @@ public struct TimestampDecoder: Sendable {
     /// whether the column was sound.
     ///
     /// The loops keep the position, the running delta and the timestamp in registers.
-    /// Codes that start below the cursor's `directLimit` are read with unchecked loads
-    /// and no overrun check. A run of `0` codes — a regular scrape — is counted from one
+    /// Codes that start below the cursor's `directLimit` are cut from a register word
+    /// (`wordLoop`) with no overrun check; the checked loop reads one load per code. A run of `0` codes — a regular scrape — is counted from one
     /// peek (its leading zero bits), so a chunk of exact intervals costs a peek per 57
     /// samples and an add and a store per sample.
     @inlinable @inline(__always)
@@ -192,9 +192,9 @@ public struct TimestampDecoder: Sendable {
         return r
     }
 
-    /// `decodeLoop` for codes that start below the cursor's `directLimit(maxCode: 69)`
-    /// (the longest code is `11111` + 64 bits), or (`checked`) for the column's last
-    /// bytes. A function of its own that takes and returns its state by value, so that
+    /// `wordLoop` for codes that start below the cursor's `directLimit(maxCode: 69)`
+    /// (the longest code is `11111` + 64 bits), or (`checked`) `decodeLoop` for the
+    /// column's last bytes. A function of its own that takes and returns its state by value, so that
     /// the registers go to this loop alone.
     @inlinable @inline(never)
     static func runLoop(
@@ -207,8 +207,102 @@ public struct TimestampDecoder: Sendable {
         var i = index
         let ok = checked
             ? decodeLoop(&c, &t, &d, out, &i, n, limit: .max, checked: true)
-            : decodeLoop(&c, &t, &d, out, &i, n, limit: cursor.directLimit(maxCode: 69), checked: false)
+            : wordLoop(&c, &t, &d, out, &i, n, limit: cursor.directLimit(maxCode: 69))
         return (c, t, d, i, ok)
+    }
+
+    /// Code lengths in bits by count of leading ones (`0`, `10`, `110`, `1110`, `11110`
+    /// with their payloads), a byte each; 255 from 5 ones on (`11111`: the careful path).
+    @usableFromInline static let codeLengths: UInt64 = 0xFFFF_FF25_1811_0A01
+    /// 64 minus the payload width by count of leading ones (1...4), a byte each: the
+    /// arithmetic shift that brings a left-aligned payload down.
+    @usableFromInline static let payloadShifts: UInt64 = 0x0000_0020_2C32_3800
+
+    /// The unchecked loop of `runLoop`: decodes into `out[i..<n]` from codes that start
+    /// at or below `limit` (at most the cursor's `directLimit(maxCode: 69)`), leaving
+    /// `c` after the last code decoded; the checked `decodeLoop` takes over from there.
+    /// Never fails: every bit it reads lies inside the stream.
+    ///
+    /// `word` holds the stream's next `avail` bits, left-aligned (the bits after them
+    /// are zero), taken by one load; `end` is the position just after them, so the
+    /// cursor's position is `end - avail`. Codes are cut from the word by shifting: per
+    /// code, a count of leading ones gives the code's length (`codeLengths`), and if it
+    /// fits, the payload comes from the word and the word shifts by the length. The
+    /// loop-carried chain is then a count of leading ones, a byte from a constant and a
+    /// shift, with no memory load; the cursor is reloaded only when the next code does
+    /// not fit in `avail` (every 3 or 4 codes of jittered scrapes), and `11111` + 64
+    /// bits is read from the cursor as before. A run of `0` codes is counted from the
+    /// word's leading zeros.
+    @inlinable @inline(__always)
+    static func wordLoop(
+        _ c: inout BitCursor, _ t: inout Int64, _ d: inout UInt64, _ out: UnsafeMutablePointer<Int64>,
+        _ i: inout Int, _ n: Int, limit: Int
+    ) -> Bool {
+        var word: UInt64 = 0
+        var avail = 0
+        var end = c.position
+        while i < n {
+            // Bit 58 set caps the count at 5: `11111` and longer runs of ones read as 5.
+            var ones = (~word | 1 &<< 58).leadingZeroBitCount
+            var length = Int(truncatingIfNeeded: (codeLengths &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
+            if _slowPath(length > avail) {
+                // The next code may run past the word (or is `11111`): reload at the
+                // code's start, or leave the rest to the checked loop.
+                let position = end &- avail
+                guard position <= limit else { break }
+                let shift = position & 7
+                word = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
+                avail = 64 &- shift
+                end = position &+ avail
+                ones = (~word | 1 &<< 58).leadingZeroBitCount
+                if _slowPath(ones == 5) {
+                    // `11111` + the whole dod in 64 bits, from the cursor.
+                    c.position = position &+ 5
+                    d &+= c.takeWide(64, inBounds: true)
+                    t &+= Int64(bitPattern: d)
+                    out[i] = t
+                    i &+= 1
+                    word = 0
+                    avail = 0
+                    end = c.position
+                    continue
+                }
+                length = Int(truncatingIfNeeded: (codeLengths &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
+            }
+            if ones == 0 {
+                // `0` codes: the delta repeats. The bits after `avail` are zero, so
+                // the run stops at `avail` at most (a shift by 64 only happens with a
+                // zero word, which stays zero).
+                let run = min(word.leadingZeroBitCount, avail, n &- i)
+                word = word &<< UInt64(truncatingIfNeeded: run)
+                avail &-= run
+                let stop = i &+ run
+                repeat {
+                    t &+= Int64(bitPattern: d)
+                    out[i] = t
+                    i &+= 1
+                } while i < stop
+                continue
+            }
+            // The payload's top bit lands on bit 63, and an arithmetic shift brings it
+            // down sign-extended. Buckets run −(2^(b−1) − 1) … 2^(b−1) (`signExtend`):
+            // subtracting 1 from the payload maps them onto two's complement's
+            // −2^(b−1) … 2^(b−1) − 1, so dod = (payload − 1) sign-extended + 1, for
+            // every payload (0 as well: −1 + 1). With ~x = −x − 1 that is
+            // −(~(payload − 1) sign-extended), and ~(field − 2^down) = (2^down − 1) − field
+            // holds ~(payload − 1) in its top bits: d −= that, shifted down.
+            let down = UInt64(truncatingIfNeeded: (payloadShifts &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
+            let field = word &<< UInt64(truncatingIfNeeded: ones &+ 1)
+            let negated = Int64(bitPattern: ((1 &<< down) &- 1) &- field) &>> down
+            d &-= UInt64(bitPattern: negated)
+            word = word &<< UInt64(truncatingIfNeeded: length)
+            avail &-= length
+            t &+= Int64(bitPattern: d)
+            out[i] = t
+            i &+= 1
+        }
+        c.position = end &- avail
+        return true
     }
 
     /// The loop of `decodeBulk`: decodes into `out[i..<n]` while the position is at most
