@@ -211,13 +211,6 @@ public struct TimestampDecoder: Sendable {
         return (c, t, d, i, ok)
     }
 
-    /// Code lengths in bits by count of leading ones (`0`, `10`, `110`, `1110`, `11110`
-    /// with their payloads), a byte each; 255 from 5 ones on (`11111`: the careful path).
-    @usableFromInline static let codeLengths: UInt64 = 0xFFFF_FF25_1811_0A01
-    /// 64 minus the payload width by count of leading ones (1...4), a byte each: the
-    /// arithmetic shift that brings a left-aligned payload down.
-    @usableFromInline static let payloadShifts: UInt64 = 0x0000_0020_2C32_3800
-
     /// The unchecked loop of `runLoop`: decodes into `out[i..<n]` from codes that start
     /// at or below `limit` (at most the cursor's `directLimit(maxCode: 69)`), leaving
     /// `c` after the last code decoded; the checked `decodeLoop` takes over from there.
@@ -225,14 +218,13 @@ public struct TimestampDecoder: Sendable {
     ///
     /// `word` holds the stream's next `avail` bits, left-aligned (the bits after them
     /// are zero), taken by one load; `end` is the position just after them, so the
-    /// cursor's position is `end - avail`. Codes are cut from the word by shifting: per
-    /// code, a count of leading ones gives the code's length (`codeLengths`), and if it
-    /// fits, the payload comes from the word and the word shifts by the length. The
-    /// loop-carried chain is then a count of leading ones, a byte from a constant and a
-    /// shift, with no memory load; the cursor is reloaded only when the next code does
-    /// not fit in `avail` (every 3 or 4 codes of jittered scrapes), and `11111` + 64
-    /// bits is read from the cursor as before. A run of `0` codes is counted from the
-    /// word's leading zeros.
+    /// cursor's position is `end - avail`. Codes are cut from the word by shifting: the
+    /// count of leading ones picks the class, and a class whose whole code fits in
+    /// `avail` takes its payload and shifts the word by constant amounts (`cut`). The
+    /// loop-carried chain per code is a count of leading ones and a shift, with no
+    /// memory load; the word is reloaded only when the next code does not fit (every
+    /// 3 or 4 codes of jittered scrapes), and `11111` + 64 bits is read from the cursor
+    /// as before. A run of `0` codes is counted from the word's leading zeros.
     @inlinable @inline(__always)
     static func wordLoop(
         _ c: inout BitCursor, _ t: inout Int64, _ d: inout UInt64, _ out: UnsafeMutablePointer<Int64>,
@@ -241,35 +233,14 @@ public struct TimestampDecoder: Sendable {
         var word: UInt64 = 0
         var avail = 0
         var end = c.position
-        while i < n {
+        codes: while i < n {
             // Bit 58 set caps the count at 5: `11111` and longer runs of ones read as 5.
-            var ones = (~word | 1 &<< 58).leadingZeroBitCount
-            var length = Int(truncatingIfNeeded: (codeLengths &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
-            if _slowPath(length > avail) {
-                // The next code may run past the word (or is `11111`): reload at the
-                // code's start, or leave the rest to the checked loop.
-                let position = end &- avail
-                guard position <= limit else { break }
-                let shift = position & 7
-                word = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
-                avail = 64 &- shift
-                end = position &+ avail
-                ones = (~word | 1 &<< 58).leadingZeroBitCount
-                if _slowPath(ones == 5) {
-                    // `11111` + the whole dod in 64 bits, from the cursor.
-                    c.position = position &+ 5
-                    d &+= c.takeWide(64, inBounds: true)
-                    t &+= Int64(bitPattern: d)
-                    out[i] = t
-                    i &+= 1
-                    word = 0
-                    avail = 0
-                    end = c.position
-                    continue
-                }
-                length = Int(truncatingIfNeeded: (codeLengths &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
-            }
-            if ones == 0 {
+            switch (~word | 1 &<< 58).leadingZeroBitCount {
+            case 1 where avail >= 10: cut(&word, &avail, &d, prefix: 2, payload: 8)
+            case 2 where avail >= 17: cut(&word, &avail, &d, prefix: 3, payload: 14)
+            case 3 where avail >= 24: cut(&word, &avail, &d, prefix: 4, payload: 20)
+            case 4 where avail >= 37: cut(&word, &avail, &d, prefix: 5, payload: 32)
+            case 0 where avail >= 1:
                 // `0` codes: the delta repeats. The bits after `avail` are zero, so
                 // the run stops at `avail` at most (a shift by 64 only happens with a
                 // zero word, which stays zero).
@@ -283,26 +254,52 @@ public struct TimestampDecoder: Sendable {
                     i &+= 1
                 } while i < stop
                 continue
+            default:
+                // The next code may run past the word, or is `11111`: reload at the
+                // code's start, or leave the rest to the checked loop.
+                let position = end &- avail
+                guard position <= limit else { break codes }
+                let shift = position & 7
+                let w = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
+                if _fastPath((~w).leadingZeroBitCount < 5) {
+                    word = w
+                    avail = 64 &- shift
+                    end = position &+ avail
+                    continue
+                }
+                // `11111` + the whole dod in 64 bits, from the cursor.
+                c.position = position &+ 5
+                d &+= c.takeWide(64, inBounds: true)
+                word = 0
+                avail = 0
+                end = c.position
             }
-            // The payload's top bit lands on bit 63, and an arithmetic shift brings it
-            // down sign-extended. Buckets run −(2^(b−1) − 1) … 2^(b−1) (`signExtend`):
-            // subtracting 1 from the payload maps them onto two's complement's
-            // −2^(b−1) … 2^(b−1) − 1, so dod = (payload − 1) sign-extended + 1, for
-            // every payload (0 as well: −1 + 1). With ~x = −x − 1 that is
-            // −(~(payload − 1) sign-extended), and ~(field − 2^down) = (2^down − 1) − field
-            // holds ~(payload − 1) in its top bits: d −= that, shifted down.
-            let down = UInt64(truncatingIfNeeded: (payloadShifts &>> UInt64(truncatingIfNeeded: ones &<< 3)) & 0xFF)
-            let field = word &<< UInt64(truncatingIfNeeded: ones &+ 1)
-            let negated = Int64(bitPattern: ((1 &<< down) &- 1) &- field) &>> down
-            d &-= UInt64(bitPattern: negated)
-            word = word &<< UInt64(truncatingIfNeeded: length)
-            avail &-= length
             t &+= Int64(bitPattern: d)
             out[i] = t
             i &+= 1
         }
         c.position = end &- avail
         return true
+    }
+
+    /// One `1…10` code of `wordLoop` (`prefix` bits, then `payload` bits) cut from the
+    /// top of `word`: adds its dod to `d`, shifts the word past it.
+    ///
+    /// The payload's top bit is shifted onto bit 63, and an arithmetic shift brings it
+    /// down sign-extended. Buckets run −(2^(b−1) − 1) … 2^(b−1) (`signExtend`):
+    /// subtracting 1 from the payload maps them onto two's complement's
+    /// −2^(b−1) … 2^(b−1) − 1, so dod = (payload − 1) sign-extended + 1, for every
+    /// payload (0 as well: −1 + 1). As ~x = −x − 1, that is −(~(payload − 1)
+    /// sign-extended), and `(2^s − 1) − field` (with s = 64 − b) is ~(field − 2^s),
+    /// whose top b bits are ~(payload − 1): `d` loses that, shifted down.
+    @inlinable @inline(__always)
+    static func cut(_ word: inout UInt64, _ avail: inout Int, _ d: inout UInt64, prefix: Int, payload: Int) {
+        let field = word &<< UInt64(truncatingIfNeeded: prefix)
+        let down = UInt64(truncatingIfNeeded: 64 &- payload)
+        let negated = Int64(bitPattern: ((1 &<< down) &- 1) &- field) &>> down
+        d &-= UInt64(bitPattern: negated)
+        word = word &<< UInt64(truncatingIfNeeded: prefix &+ payload)
+        avail &-= prefix &+ payload
     }
 
     /// The loop of `decodeBulk`: decodes into `out[i..<n]` while the position is at most
