@@ -180,9 +180,10 @@ public struct TimestampDecoder: Sendable {
     ///
     /// The loops keep the position, the running delta and the timestamp in registers.
     /// Codes that start below the cursor's `directLimit` are cut from a register word
-    /// (`wordLoop`) with no overrun check; the checked loop reads one load per code. A run of `0` codes — a regular scrape — is counted from one
-    /// peek (its leading zero bits), so a chunk of exact intervals costs a peek per 57
-    /// samples and an add and a store per sample.
+    /// (`wordLoop`) with no overrun check; the checked loop reads one load per code. A
+    /// run of `0` codes — a regular scrape — is counted from one word (its leading zero
+    /// bits), so a chunk of exact intervals costs a load per 37 to 63 samples and an add
+    /// and a store per sample.
     @inlinable @inline(__always)
     static func decodeRun(
         _ cursor: BitCursor, _ t: Int64, _ d: UInt64, _ out: UnsafeMutablePointer<Int64>, _ i: Int, _ n: Int
@@ -211,75 +212,96 @@ public struct TimestampDecoder: Sendable {
         return (c, t, d, i, ok)
     }
 
-    /// The unchecked loop of `runLoop`: decodes into `out[i..<n]` from codes that start
-    /// at or below `limit` (at most the cursor's `directLimit(maxCode: 69)`), leaving
-    /// `c` after the last code decoded; the checked `decodeLoop` takes over from there.
-    /// Never fails: every bit it reads lies inside the stream.
+    /// The unchecked loop of `runLoop`: decodes into `out[i..<n]` from the cursor's
+    /// position (if at most `limit`, which is at most the cursor's
+    /// `directLimit(maxCode: 69)`), leaving `c` after the last code decoded; the checked
+    /// `decodeLoop` takes over from there. Never fails: every bit it reads lies inside
+    /// the stream.
     ///
-    /// `word` holds the stream's next `avail` bits, left-aligned (the bits after them
-    /// are zero), taken by one load; `end` is the position just after them, so the
-    /// cursor's position is `end - avail`. Codes are cut from the word by shifting: the
-    /// count of leading ones picks the class, and a class whose whole code fits in
-    /// `avail` takes its payload and shifts the word by constant amounts (`cut`). The
-    /// loop-carried chain per code is a count of leading ones and a shift, with no
-    /// memory load; the word is reloaded only when the next code does not fit (every
-    /// 3 or 4 codes of jittered scrapes), and `11111` + 64 bits is read from the cursor
-    /// as before. A run of `0` codes is counted from the word's leading zeros.
+    /// `word` holds the stream from the position on, left-aligned; its first `count`
+    /// bits are counted, and `byte` is the stream byte just after them, so the
+    /// position is `byte × 8 − count`. Codes are cut from the word by shifting: its top
+    /// bits pick the class (compares against constants), and each class takes its
+    /// payload and shifts the word by constant amounts (`cut`). So the loop-carried
+    /// chain per code is a few compares and a shift, with no memory load; the word is
+    /// topped up from memory only when fewer than 37 bits (the longest common code,
+    /// `11110` + 32) are counted, about every other code of jittered scrapes.
+    /// `11111` + 64 bits is read from the cursor as before. A run of `0` codes is
+    /// counted from the word's leading zeros.
     @inlinable @inline(__always)
     static func wordLoop(
         _ c: inout BitCursor, _ t: inout Int64, _ d: inout UInt64, _ out: UnsafeMutablePointer<Int64>,
         _ i: inout Int, _ n: Int, limit: Int
     ) -> Bool {
-        var word: UInt64 = 0
-        var avail = 0
-        var end = c.position
+        let start = c.position
+        guard start <= limit else { return true }
+        // A top-up may load from bytes up to this one: the code after it then starts at
+        // or below `limit` (it leaves at least 56 bits in the word). Codes cut from the
+        // word after that may lie past `limit`, but inside the bytes loaded, so inside
+        // the stream; only the `11111` path, which reads the cursor, checks again.
+        let lastByte = (limit &+ 56) &>> 3
+        var (word, byte, count) = startWord(c, at: start)
         codes: while i < n {
-            // Bit 58 set caps the count at 5: `11111` and longer runs of ones read as 5.
-            switch (~word | 1 &<< 58).leadingZeroBitCount {
-            case 1 where avail >= 10: cut(&word, &avail, &d, prefix: 2, payload: 8)
-            case 2 where avail >= 17: cut(&word, &avail, &d, prefix: 3, payload: 14)
-            case 3 where avail >= 24: cut(&word, &avail, &d, prefix: 4, payload: 20)
-            case 4 where avail >= 37: cut(&word, &avail, &d, prefix: 5, payload: 32)
-            case 0 where avail >= 1:
-                // `0` codes: the delta repeats. The bits after `avail` are zero, so
-                // the run stops at `avail` at most (a shift by 64 only happens with a
-                // zero word, which stays zero).
-                let run = min(word.leadingZeroBitCount, avail, n &- i)
+            // Top up when the longest common code (37 bits) might not fit: OR the 8
+            // bytes at `byte` in after the word's `count` bits, then count the whole
+            // bytes that fit. Bits past `count` already in the word are the stream's
+            // own (or zero), so the OR leaves them right. `count ^ 63` is
+            // `63 - count` (count ≤ 63); afterwards 56 ≤ count ≤ 63.
+            if count < 37 {
+                let next = byte &+ (count ^ 63) &>> 3
+                guard next <= lastByte else { break codes }
+                word |= BitCursor.load(c.base, at: byte) &>> UInt64(truncatingIfNeeded: count)
+                byte = next
+                count |= 56
+            }
+            // The class from the word's top bits; every code but `11111` fits.
+            switch word {
+            case 0..<0x8000_0000_0000_0000:
+                // `0` codes: the delta repeats. The run stops at `count` at most.
+                let run = min(word.leadingZeroBitCount, count, n &- i)
                 word = word &<< UInt64(truncatingIfNeeded: run)
-                avail &-= run
+                count &-= run
                 let stop = i &+ run
                 repeat {
                     t &+= Int64(bitPattern: d)
                     out[i] = t
                     i &+= 1
                 } while i < stop
-                continue
+                continue codes
+            case 0x8000_0000_0000_0000..<0xC000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 2, payload: 8)
+            case 0xC000_0000_0000_0000..<0xE000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 3, payload: 14)
+            case 0xE000_0000_0000_0000..<0xF000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 4, payload: 20)
+            case 0xF000_0000_0000_0000..<0xF800_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 5, payload: 32)
             default:
-                // The next code may run past the word, or is `11111`: reload at the
-                // code's start, or leave the rest to the checked loop.
-                let position = end &- avail
+                // `11111` + the whole dod in 64 bits, from the cursor; then a new word.
+                // (Codes after the last top-up may have moved past `limit`.)
+                let position = byte &* 8 &- count
                 guard position <= limit else { break codes }
-                let shift = position & 7
-                let w = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
-                if _fastPath((~w).leadingZeroBitCount < 5) {
-                    word = w
-                    avail = 64 &- shift
-                    end = position &+ avail
-                    continue
-                }
-                // `11111` + the whole dod in 64 bits, from the cursor.
                 c.position = position &+ 5
                 d &+= c.takeWide(64, inBounds: true)
-                word = 0
-                avail = 0
-                end = c.position
+                (word, byte, count) = startWord(c, at: c.position)
             }
             t &+= Int64(bitPattern: d)
             out[i] = t
             i &+= 1
         }
-        c.position = end &- avail
+        c.position = byte &* 8 &- count
         return true
+    }
+
+    /// `wordLoop`'s word at `position` (which is at most 69 bits past a `directLimit`,
+    /// so the load stays in bounds): the 8 bytes from the position's byte, shifted to
+    /// start at it, of which the rest of that byte (`count`, 1...8 bits) is counted;
+    /// `byte` is the next byte, so the position is `byte × 8 − count`.
+    @inlinable @inline(__always)
+    static func startWord(_ c: BitCursor, at position: Int) -> (word: UInt64, byte: Int, count: Int) {
+        let shift = position & 7
+        let word = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
+        return (word, position &>> 3 &+ 1, 8 &- shift)
     }
 
     /// One `1…10` code of `wordLoop` (`prefix` bits, then `payload` bits) cut from the
