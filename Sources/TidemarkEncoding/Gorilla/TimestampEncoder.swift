@@ -182,7 +182,7 @@ public struct TimestampDecoder: Sendable {
     /// Codes that start below the cursor's `directLimit` are cut from a register word
     /// (`wordLoop`) with no overrun check; the checked loop reads one load per code. A
     /// run of `0` codes — a regular scrape — is counted from one word (its leading zero
-    /// bits), so a chunk of exact intervals costs a load per 37 to 63 samples and an add
+    /// bits), so a chunk of exact intervals costs a load per 56 to 63 samples and an add
     /// and a store per sample.
     @inlinable @inline(__always)
     static func decodeRun(

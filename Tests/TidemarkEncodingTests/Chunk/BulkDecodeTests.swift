@@ -269,7 +269,8 @@ struct BulkDecodeTests {
     /// the next code does not fit: against `next()`, with `lead` zero codes first (so
     /// every later code, and every reload, falls at each bit offset of a word), jitter
     /// of several magnitudes (every code class, `11111` + 64 bits included), a last code
-    /// of each class, and the column cut at each of its last 12 bytes and in the middle.
+    /// of each class, the column cut at each of its last 12 bytes and in the middle, and
+    /// single bit flips.
     @Test(arguments: [Int64(0), 1, 60, 1_000, 300_000, 1 << 40])
     func timestampWordLoopMatchesNextAtEveryBitOffset(jitter: Int64) {
         var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: jitter) &+ 77)
@@ -292,6 +293,23 @@ struct BulkDecodeTests {
             var e = TimestampEncoder()
             for t in ts { e.append(t) }
             let column = e.writer.bytes
+            // Damaged columns: every bit flipped (every 8th lead, to keep the test short).
+            if lead % 8 == 0 {
+                for bit in 0..<column.count * 8 {
+                    var damaged = column
+                    damaged[bit / 8] ^= 0x80 >> UInt8(bit % 8)
+                    var reference = TimestampDecoder(damaged, count: ts.count)
+                    var expected: [Int64] = []
+                    while reference.next() { expected.append(reference.value) }
+                    var out = [Int64](repeating: 0, count: ts.count)
+                    let k = out.withUnsafeMutableBufferPointer { op in
+                        damaged.withUnsafeBytes { raw in
+                            TimestampDecoder.decodeColumn(BitCursor(raw, start: 0, end: damaged.count), into: op.baseAddress!, count: ts.count)
+                        }
+                    }
+                    #expect(Array(out[..<k]) == expected, "lead \(lead) jitter \(jitter) bit \(bit) flipped")
+                }
+            }
             for cut in Array(max(0, column.count - 12)...column.count) + [column.count / 2] {
                 var reference = TimestampDecoder(column, end: cut, count: ts.count)
                 var expected: [Int64] = []
