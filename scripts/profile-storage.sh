@@ -53,6 +53,11 @@ profile codec-xor-float-buffer 360000 '*codecBuffer*' codec float xor 120 1000 3
 profile codec-xor-float-next 360000 '*codecNext*' codec float xor 120 1000 3
 profile codec-xor-int-bulk 360000 '*codecBulk*' codec int xor 120 1000 3
 profile codec-xor-int-buffer 360000 '*codecBuffer*' codec int xor 120 1000 3
+# The same float walk with node-exporter-like jittered scrape times (10 s ± up to 1 s, or
+# ± 50 ms): most delta-of-deltas nonzero (`110` + 14 bits, or `10` + 8 bits).
+profile codec-xor-jitter1s-bulk 360000 '*codecBulk*' codec float xor 120 1000 3 1000
+profile codec-xor-jitter1s-buffer 360000 '*codecBuffer*' codec float xor 120 1000 3 1000
+profile codec-xor-jitter50-bulk 360000 '*codecBulk*' codec float xor 120 1000 3 50
 profile codec-decimal-int-bulk 360000 '*codecBulk*' codec int smallest 120 1000 3
 profile codec-decimal-int-buffer 360000 '*codecBuffer*' codec int smallest 120 1000 3
 profile codec-decimal-int-next 360000 '*codecNext*' codec int smallest 120 1000 3

@@ -19,14 +19,15 @@ import TidemarkWorkloads
 //                                                 240-sample chunks of the workload as the head
 //                                                 cuts them (XOR) and as a block stores them,
 //                                                 each by next() and by SampleBuffer
-//   StorageProfile codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT]
+//   StorageProfile codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT] [JITTER]
 //                                                 CHUNKS chunks of SAMPLES cpu-only-like samples
 //                                                 (10 s apart; values a full-precision random walk
 //                                                 in [0, 100], or that walk rounded to integers,
 //                                                 or TSBS's walk: normal steps, truncated),
 //                                                 as XOR or in the smallest codec, each decoded by
 //                                                 next(), a chunk at a time into a plain buffer,
-//                                                 and into a SampleBuffer
+//                                                 and into a SampleBuffer; JITTER > 0 moves
+//                                                 each timestamp by up to ± JITTER ms
 //   StorageProfile drain float|int SERIES SAMPLES [REPEAT]
 //                                                 the same data as one block (240-sample chunks,
 //                                                 smallest codec), every series drained into arrays
@@ -150,14 +151,21 @@ func decodeBatches(_ chunks: [[UInt8]], repeat count: Int) -> (samples: Int, che
 ///
 /// `tsbs`: the walk as `CPUOnlyWorkload` (and TSBS) makes it instead, standard-normal
 /// steps truncated toward zero; its chunks are `decimalRice` with a k = 0 value column.
-func cpuSeries(series: Int, samples: Int, integers: Bool, tsbs: Bool = false) -> [(ts: [Int64], vs: [Double])] {
+///
+/// `jitter` > 0 moves each timestamp by a uniform offset in `-jitter...jitter` ms, as
+/// node-exporter scrapes land (drawn from a generator of its own, so the values are the
+/// same whatever the jitter): most delta-of-deltas are then nonzero, `10` + 8 bits for
+/// a jitter of tens of ms, mostly `110` + 14 bits for a jitter of a second.
+func cpuSeries(series: Int, samples: Int, integers: Bool, tsbs: Bool = false, jitter: Int = 0) -> [(ts: [Int64], vs: [Double])] {
     var rng = SplitMix64(seed: 0xC0FFEE)
+    var jitterRNG = SplitMix64(seed: 0x5C7A)
     return (0..<series).map { _ in
         var walk = Double(rng.below(10_000)) / 100
         let t0 = dataStart + Int64(rng.below(10_000))
         var ts: [Int64] = [], vs: [Double] = []
         for i in 0..<samples {
-            ts.append(t0 + Int64(i) * 10_000)
+            let offset = jitter > 0 ? Int64(jitterRNG.below(2 * jitter + 1) - jitter) : 0
+            ts.append(t0 + Int64(i) * 10_000 + offset)
             if tsbs {
                 walk = min(100, max(0, walk + rng.standardNormal()))
                 vs.append(walk.rounded(.towardZero))
@@ -303,7 +311,7 @@ case "codec":
     let integers = args.count > 1 && (args[1] == "int" || tsbs)
     let smallest = args.count > 2 && args[2] == "smallest"
     let perChunk = arg(3, 120)
-    let data = cpuSeries(series: arg(4, 1_000), samples: perChunk, integers: integers, tsbs: tsbs)
+    let data = cpuSeries(series: arg(4, 1_000), samples: perChunk, integers: integers, tsbs: tsbs, jitter: arg(6, 0))
     let count = arg(5, 1)
     let chunks = data.map { s in
         smallest ? try! ChunkBuilder.encodeSmallest(timestamps: s.ts, values: s.vs) : try! ChunkBuilder.encode(timestamps: s.ts, values: s.vs)
@@ -311,7 +319,7 @@ case "codec":
     let bytes = chunks.reduce(0) { $0 + $1.count }
     let decimal = chunks.filter { $0.first == ChunkEncoding.decimalPacked.rawValue }.count
     let rice = chunks.filter { $0.first == ChunkEncoding.decimalRice.rawValue }.count
-    print("\(tsbs ? "tsbs integer" : integers ? "integer" : "float") walk: \(chunks.count) chunks × \(perChunk) (\(decimal) decimal, \(rice) decimal-rice), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
+    print("\(tsbs ? "tsbs integer" : integers ? "integer" : "float") walk\(arg(6, 0) > 0 ? ", timestamps ± \(arg(6, 0)) ms" : ""): \(chunks.count) chunks × \(perChunk) (\(decimal) decimal, \(rice) decimal-rice), \(format3(Double(bytes) / Double(chunks.count * perChunk))) bytes/sample")
     measureDecode("  ChunkIterator.next() ×\(count)") { codecNext(chunks, repeat: count) }
     measureDecode("  ChunkIterator.decode(timestamps:values:) ×\(count)") { codecBulk(chunks, capacity: perChunk, repeat: count) }
     measureDecode("  SampleBuffer.append(chunk:) ×\(count)") { codecBuffer(chunks, repeat: count) }
@@ -336,5 +344,5 @@ case "drain":
     measureDecode("  SeriesIterator.drain ×\(count), pages cached") { drainSeries(selected, repeat: count) }
     try db.close()
 default:
-    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT] | drain float|int SERIES SAMPLES [REPEAT]")
+    print("usage: StorageProfile append|append-labels BATCHES [BATCH] | iterate head|block HOSTS ROUNDS [REPEAT] | decode HOSTS ROUNDS [REPEAT] [xor|block|both] | codec float|int|tsbs xor|smallest SAMPLES CHUNKS [REPEAT] [JITTER] | drain float|int SERIES SAMPLES [REPEAT]")
 }

@@ -179,10 +179,11 @@ public struct TimestampDecoder: Sendable {
     /// whether the column was sound.
     ///
     /// The loops keep the position, the running delta and the timestamp in registers.
-    /// Codes that start below the cursor's `directLimit` are read with unchecked loads
-    /// and no overrun check. A run of `0` codes — a regular scrape — is counted from one
-    /// peek (its leading zero bits), so a chunk of exact intervals costs a peek per 57
-    /// samples and an add and a store per sample.
+    /// Codes that start below the cursor's `directLimit` are cut from a register word
+    /// (`wordLoop`) with no overrun check; the checked loop reads one load per code. A
+    /// run of `0` codes — a regular scrape — is counted from one word (its leading zero
+    /// bits), so a chunk of exact intervals costs a load per 56 to 63 samples and an add
+    /// and a store per sample.
     @inlinable @inline(__always)
     static func decodeRun(
         _ cursor: BitCursor, _ t: Int64, _ d: UInt64, _ out: UnsafeMutablePointer<Int64>, _ i: Int, _ n: Int
@@ -192,9 +193,9 @@ public struct TimestampDecoder: Sendable {
         return r
     }
 
-    /// `decodeLoop` for codes that start below the cursor's `directLimit(maxCode: 69)`
-    /// (the longest code is `11111` + 64 bits), or (`checked`) for the column's last
-    /// bytes. A function of its own that takes and returns its state by value, so that
+    /// `wordLoop` for codes that start below the cursor's `directLimit(maxCode: 69)`
+    /// (the longest code is `11111` + 64 bits), or (`checked`) `decodeLoop` for the
+    /// column's last bytes. A function of its own that takes and returns its state by value, so that
     /// the registers go to this loop alone.
     @inlinable @inline(never)
     static func runLoop(
@@ -207,8 +208,120 @@ public struct TimestampDecoder: Sendable {
         var i = index
         let ok = checked
             ? decodeLoop(&c, &t, &d, out, &i, n, limit: .max, checked: true)
-            : decodeLoop(&c, &t, &d, out, &i, n, limit: cursor.directLimit(maxCode: 69), checked: false)
+            : wordLoop(&c, &t, &d, out, &i, n, limit: cursor.directLimit(maxCode: 69))
         return (c, t, d, i, ok)
+    }
+
+    /// The unchecked loop of `runLoop`: decodes into `out[i..<n]` from the cursor's
+    /// position (if at most `limit`, which is at most the cursor's
+    /// `directLimit(maxCode: 69)`), leaving `c` after the last code decoded; the checked
+    /// `decodeLoop` takes over from there. Never fails: every bit it reads lies inside
+    /// the stream.
+    ///
+    /// `word` holds the stream from the position on, left-aligned; its first `count`
+    /// bits are counted, and `byte` is the stream byte just after them, so the
+    /// position is `byte × 8 − count`. Codes are cut from the word by shifting: its top
+    /// bits pick the class (compares against constants), and each class takes its
+    /// payload and shifts the word by constant amounts (`cut`). So the loop-carried
+    /// chain per code is a few compares and a shift, with no memory load; the word is
+    /// topped up from memory only when fewer than 37 bits (the longest common code,
+    /// `11110` + 32) are counted, about every other code of jittered scrapes.
+    /// `11111` + 64 bits is read from the cursor as before. A run of `0` codes is
+    /// counted from the word's leading zeros.
+    @inlinable @inline(__always)
+    static func wordLoop(
+        _ c: inout BitCursor, _ t: inout Int64, _ d: inout UInt64, _ out: UnsafeMutablePointer<Int64>,
+        _ i: inout Int, _ n: Int, limit: Int
+    ) -> Bool {
+        let start = c.position
+        guard start <= limit else { return true }
+        // A top-up may load from bytes up to this one: the code after it then starts at
+        // or below `limit` (it leaves at least 56 bits in the word). Codes cut from the
+        // word after that may lie past `limit`, but inside the bytes loaded, so inside
+        // the stream; only the `11111` path, which reads the cursor, checks again.
+        let lastByte = (limit &+ 56) &>> 3
+        var (word, byte, count) = startWord(c, at: start)
+        codes: while i < n {
+            // Top up when the longest common code (37 bits) might not fit: OR the 8
+            // bytes at `byte` in after the word's `count` bits, then count the whole
+            // bytes that fit. Bits past `count` already in the word are the stream's
+            // own (or zero), so the OR leaves them right. `count ^ 63` is
+            // `63 - count` (count ≤ 63); afterwards 56 ≤ count ≤ 63.
+            if count < 37 {
+                let next = byte &+ (count ^ 63) &>> 3
+                guard next <= lastByte else { break codes }
+                word |= BitCursor.load(c.base, at: byte) &>> UInt64(truncatingIfNeeded: count)
+                byte = next
+                count |= 56
+            }
+            // The class from the word's top bits; every code but `11111` fits.
+            switch word {
+            case 0..<0x8000_0000_0000_0000:
+                // `0` codes: the delta repeats. The run stops at `count` at most.
+                let run = min(word.leadingZeroBitCount, count, n &- i)
+                word = word &<< UInt64(truncatingIfNeeded: run)
+                count &-= run
+                let stop = i &+ run
+                repeat {
+                    t &+= Int64(bitPattern: d)
+                    out[i] = t
+                    i &+= 1
+                } while i < stop
+                continue codes
+            case 0x8000_0000_0000_0000..<0xC000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 2, payload: 8)
+            case 0xC000_0000_0000_0000..<0xE000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 3, payload: 14)
+            case 0xE000_0000_0000_0000..<0xF000_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 4, payload: 20)
+            case 0xF000_0000_0000_0000..<0xF800_0000_0000_0000:
+                cut(&word, &count, &d, prefix: 5, payload: 32)
+            default:
+                // `11111` + the whole dod in 64 bits, from the cursor; then a new word.
+                // (Codes after the last top-up may have moved past `limit`.)
+                let position = byte &* 8 &- count
+                guard position <= limit else { break codes }
+                c.position = position &+ 5
+                d &+= c.takeWide(64, inBounds: true)
+                (word, byte, count) = startWord(c, at: c.position)
+            }
+            t &+= Int64(bitPattern: d)
+            out[i] = t
+            i &+= 1
+        }
+        c.position = byte &* 8 &- count
+        return true
+    }
+
+    /// `wordLoop`'s word at `position` (which is at most 69 bits past a `directLimit`,
+    /// so the load stays in bounds): the 8 bytes from the position's byte, shifted to
+    /// start at it, of which the rest of that byte (`count`, 1...8 bits) is counted;
+    /// `byte` is the next byte, so the position is `byte × 8 − count`.
+    @inlinable @inline(__always)
+    static func startWord(_ c: BitCursor, at position: Int) -> (word: UInt64, byte: Int, count: Int) {
+        let shift = position & 7
+        let word = BitCursor.load(c.base, at: position &>> 3) &<< UInt64(truncatingIfNeeded: shift)
+        return (word, position &>> 3 &+ 1, 8 &- shift)
+    }
+
+    /// One `1…10` code of `wordLoop` (`prefix` bits, then `payload` bits) cut from the
+    /// top of `word`: adds its dod to `d`, shifts the word past it.
+    ///
+    /// The payload's top bit is shifted onto bit 63, and an arithmetic shift brings it
+    /// down sign-extended. Buckets run −(2^(b−1) − 1) … 2^(b−1) (`signExtend`):
+    /// subtracting 1 from the payload maps them onto two's complement's
+    /// −2^(b−1) … 2^(b−1) − 1, so dod = (payload − 1) sign-extended + 1, for every
+    /// payload (0 as well: −1 + 1). As ~x = −x − 1, that is −(~(payload − 1)
+    /// sign-extended), and `(2^s − 1) − field` (with s = 64 − b) is ~(field − 2^s),
+    /// whose top b bits are ~(payload − 1): `d` loses that, shifted down.
+    @inlinable @inline(__always)
+    static func cut(_ word: inout UInt64, _ avail: inout Int, _ d: inout UInt64, prefix: Int, payload: Int) {
+        let field = word &<< UInt64(truncatingIfNeeded: prefix)
+        let down = UInt64(truncatingIfNeeded: 64 &- payload)
+        let negated = Int64(bitPattern: ((1 &<< down) &- 1) &- field) &>> down
+        d &-= UInt64(bitPattern: negated)
+        word = word &<< UInt64(truncatingIfNeeded: prefix &+ payload)
+        avail &-= prefix &+ payload
     }
 
     /// The loop of `decodeBulk`: decodes into `out[i..<n]` while the position is at most

@@ -265,6 +265,71 @@ struct BulkDecodeTests {
         }
     }
 
+    /// The bulk timestamp loop cuts codes from a register word and reloads it only when
+    /// the next code does not fit: against `next()`, with `lead` zero codes first (so
+    /// every later code, and every reload, falls at each bit offset of a word), jitter
+    /// of several magnitudes (every code class, `11111` + 64 bits included), a last code
+    /// of each class, the column cut at each of its last 12 bytes and in the middle, and
+    /// single bit flips.
+    @Test(arguments: [Int64(0), 1, 60, 1_000, 300_000, 1 << 40])
+    func timestampWordLoopMatchesNextAtEveryBitOffset(jitter: Int64) {
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: jitter) &+ 77)
+        // A last dod of each class: 0, `10`, `110`, `1110`, `11110`, `11111`.
+        let lastDods: [Int64] = [0, -127, 8192, -524_287, 2_147_483_648, -(1 << 45)]
+        for lead in 0..<64 {
+            var ts: [Int64] = [1_700_000_000_000, 1_700_000_010_000]
+            for _ in 0..<lead { ts.append(ts[ts.count - 1] + 10_000) }
+            for _ in 0..<(40 + rng.below(60)) {
+                let next = ts[ts.count - 1] + 10_000
+                switch rng.below(12) {
+                case 0: ts.append(next)  // dod 0
+                case 1: ts.append(next &+ rng.int64(in: -(1 << 50)...(1 << 50)))  // `11111` + 64 bits
+                default: ts.append(next &+ rng.int64(in: -jitter...jitter))
+                }
+            }
+            let last = lastDods[lead % lastDods.count]
+            let n = ts.count
+            ts.append(ts[n - 1] &+ (ts[n - 1] &- ts[n - 2]) &+ last)
+            var e = TimestampEncoder()
+            for t in ts { e.append(t) }
+            let column = e.writer.bytes
+            // Damaged columns: every bit flipped (every 8th lead, to keep the test short).
+            if lead % 8 == 0 {
+                for bit in 0..<column.count * 8 {
+                    var damaged = column
+                    damaged[bit / 8] ^= 0x80 >> UInt8(bit % 8)
+                    var reference = TimestampDecoder(damaged, count: ts.count)
+                    var expected: [Int64] = []
+                    while reference.next() { expected.append(reference.value) }
+                    var out = [Int64](repeating: 0, count: ts.count)
+                    let k = out.withUnsafeMutableBufferPointer { op in
+                        damaged.withUnsafeBytes { raw in
+                            TimestampDecoder.decodeColumn(BitCursor(raw, start: 0, end: damaged.count), into: op.baseAddress!, count: ts.count)
+                        }
+                    }
+                    #expect(Array(out[..<k]) == expected, "lead \(lead) jitter \(jitter) bit \(bit) flipped")
+                }
+            }
+            for cut in Array(max(0, column.count - 12)...column.count) + [column.count / 2] {
+                var reference = TimestampDecoder(column, end: cut, count: ts.count)
+                var expected: [Int64] = []
+                while reference.next() { expected.append(reference.value) }
+                if cut == column.count { #expect(expected == ts, "lead \(lead): round trip") }
+                var out = [Int64](repeating: 0, count: ts.count + 1)
+                let whole = out.withUnsafeMutableBufferPointer { op in
+                    column.withUnsafeBytes { raw in
+                        TimestampDecoder.decodeColumn(BitCursor(raw, start: 0, end: cut), into: op.baseAddress!, count: ts.count)
+                    }
+                }
+                #expect(Array(out[..<whole]) == expected, "lead \(lead) jitter \(jitter) cut \(cut): decodeColumn")
+                var d = TimestampDecoder(column, end: cut, count: ts.count)
+                let k = out.withUnsafeMutableBufferPointer { d.decode(into: $0.baseAddress!, count: ts.count) }
+                #expect(Array(out[..<k]) == expected, "lead \(lead) jitter \(jitter) cut \(cut): decode(into:)")
+                #expect(d.next() == false)
+            }
+        }
+    }
+
     @Test(arguments: [UInt64(21), 22])
     func valueColumnDecodeIntoMatchesNext(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
