@@ -164,7 +164,9 @@ public enum DecimalChunk {
             // a time without being decoded; the blocks start after them.
             let presum = header.rice ? RiceColumn.leadingSumK0(raw, at: pos, end: end, limit: wanted) : (codes: 0, bits: 0, sum: Int64(0))
             m &+= presum.sum
-            // Two loops so the common integer case has no division.
+            // Two loops so the common integer case has no division. (One local function
+            // taking the conversion as a closure cost 46 → 60 instructions per sample in
+            // callgrind: its captures went through memory.)
             if k == 0 {
                 try IntegerColumn.forEachBlock(raw, at: &pos, end: end, count: n - 1, allowRice: header.rice,
                                                skipping: (presum.codes, presum.bits)) { block, count, first in
