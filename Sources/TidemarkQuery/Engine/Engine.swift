@@ -189,16 +189,18 @@ public final class Engine: Sendable {
             if !isRange {
                 return .vector(m.compactMap { s in s.points.first.map { VectorSample(labels: s.labels, t: start, v: $0.v) } })
             }
-            let out = m.filter { !$0.points.isEmpty }
-            return .matrix(Labels.sortedOrder(out.map(\.labels)).map { i in
-                RangeSeries(labels: out[i].labels, samples: out[i].points.map { Sample($0.t, $0.v) })
-            })
+            return .matrix(Self.sortedMatrix(m.filter { !$0.points.isEmpty }))
         case .range(let m0):
             let m = try cleanupNames(m0)
             if isRange { throw QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector") }
-            return .matrix(Labels.sortedOrder(m.map(\.labels)).map { i in
-                RangeSeries(labels: m[i].labels, samples: m[i].points.map { Sample($0.t, $0.v) })
-            })
+            return .matrix(Self.sortedMatrix(m))
+        }
+    }
+
+    /// A result matrix in label order (`Labels.sortedOrder`).
+    static func sortedMatrix(_ m: EvalMatrix) -> [RangeSeries] {
+        Labels.sortedOrder(m.map(\.labels)).map { i in
+            RangeSeries(labels: m[i].labels, samples: m[i].points.map { Sample($0.t, $0.v) })
         }
     }
 }

@@ -321,7 +321,7 @@ extension Evaluator {
         for (i, arg) in c.args.enumerated() where i != mi {
             scalars.append(try evalScalar(arg))
         }
-        let fusion = FusedRangeFunction.candidate(c, lo: start, hi: end, step: interval)?.0
+        let fusion = FusedRangeFunction.candidate(c, lo: start, hi: end, step: interval)
         let input = try rangeInput(c.args[mi], position: c.args[mi].position, fused: fusion)
         if let mod = input.selector?.modifier {
             return try evalExtendedRange(c, input, mod, scalars)
@@ -339,15 +339,7 @@ extension Evaluator {
         for (k, s) in input.series.enumerated() {
             try ctx.check()
             var pts: [FPoint] = []
-            if let (points, samples) = input.windows?[k], let points {
-                // Evaluated while decoding (FusedRangeFunction).
-                held += samples
-                if points.isEmpty { continue }
-                counterNameInfo(c, s.labels)
-                let (l, f) = keep ? (s.labels, s.dropName) : dropped(s.labels, s.dropName)
-                out.append(EvalSeries(labels: l, points: points, dropName: f))
-                continue
-            }
+            // (Never with fused windows: the planner does not fuse the sliding case.)
             if slidingExtreme {
                 // Monotonic deque over the sliding window: O(samples) instead of O(samples × window).
                 // NaNs never enter it; a window of NaNs only yields NaN (as the sequential scan does).
@@ -378,23 +370,29 @@ extension Evaluator {
             }
             var overlap = false
             let sts = s.sts ?? []
-            try s.ts.withUnsafeBufferPointer { tsb in
-                try s.vs.withUnsafeBufferPointer { vsb in
-                    try sts.withUnsafeBufferPointer { stb in
-                        try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
-                            try ctx.check()
-                            var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
-                            if scalars.count > 0 { a.p0 = scalars[0][i] }
-                            if scalars.count > 1 { a.p1 = scalars[1][i] }
-                            if s.sts != nil {
-                                a.sts = Times(rebasing: stb[lo..<hi])
-                                if counterCheck && !overlap {
-                                    overlap = (lo + 1..<hi).contains { RangeFunctions.startOverlaps(prevST: stb[$0 - 1], prevT: tsb[$0 - 1], st: stb[$0]) }
+            if let (points, samples) = input.windows?[k], let points {
+                // Evaluated while decoding (FusedRangeFunction).
+                held += samples
+                pts = points
+            } else {
+                try s.ts.withUnsafeBufferPointer { tsb in
+                    try s.vs.withUnsafeBufferPointer { vsb in
+                        try sts.withUnsafeBufferPointer { stb in
+                            try forEachWindow(s.ts, input) { i, t, lo, hi, ref in
+                                try ctx.check()
+                                var a = WindowArgs(rangeStart: ref - input.range, rangeEnd: ref, range: input.range, t: t)
+                                if scalars.count > 0 { a.p0 = scalars[0][i] }
+                                if scalars.count > 1 { a.p1 = scalars[1][i] }
+                                if s.sts != nil {
+                                    a.sts = Times(rebasing: stb[lo..<hi])
+                                    if counterCheck && !overlap {
+                                        overlap = (lo + 1..<hi).contains { RangeFunctions.startOverlaps(prevST: stb[$0 - 1], prevT: tsb[$0 - 1], st: stb[$0]) }
+                                    }
                                 }
-                            }
-                            held += hi - lo
-                            if let v = try kernel(Times(rebasing: tsb[lo..<hi]), Floats(rebasing: vsb[lo..<hi]), a) {
-                                pts.append(FPoint(t: t, v: v))
+                                held += hi - lo
+                                if let v = try kernel(Times(rebasing: tsb[lo..<hi]), Floats(rebasing: vsb[lo..<hi]), a) {
+                                    pts.append(FPoint(t: t, v: v))
+                                }
                             }
                         }
                     }

@@ -35,7 +35,7 @@ struct FusedRangeFunction: Sendable, Equatable {
 
     /// The fusion of `c` evaluated over [lo, hi] every `step`, if it qualifies (apart from
     /// being its fetch's only reader, which the planner checks once the walk is done).
-    static func candidate(_ c: Call, lo: Int64, hi: Int64, step: Int64) -> (FusedRangeFunction, MatrixSelector)? {
+    static func candidate(_ c: Call, lo: Int64, hi: Int64, step: Int64) -> FusedRangeFunction? {
         guard functions.contains(c.function), c.args.count == 1 else { return nil }
         var arg = c.args[0]
         while case .paren(let p) = arg { arg = p.expr }
@@ -45,7 +45,7 @@ struct FusedRangeFunction: Sendable, Equatable {
         if (c.function == "max_over_time" || c.function == "min_over_time") && steps.count > 1 && steps.interval * 4 <= ms.range {
             return nil
         }
-        return (FusedRangeFunction(function: c.function, range: ms.range, offset: ms.selector.offset, start: lo, end: hi, interval: steps.interval), ms)
+        return FusedRangeFunction(function: c.function, range: ms.range, offset: ms.selector.offset, start: lo, end: hi, interval: steps.interval)
     }
 }
 

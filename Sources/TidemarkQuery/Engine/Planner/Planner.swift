@@ -205,7 +205,7 @@ struct Planner {
             }
             lastMatrixFetch = nil
             for arg in c.args { walk(arg, lo: lo, hi: hi, step: step, depth: depth + 1) }
-            if options.fuseRangeFunctions, subqueryDepth == 0, let i = lastMatrixFetch, let (f, _) = FusedRangeFunction.candidate(c, lo: lo, hi: hi, step: step) {
+            if options.fuseRangeFunctions, subqueryDepth == 0, let i = lastMatrixFetch, let f = FusedRangeFunction.candidate(c, lo: lo, hi: hi, step: step) {
                 fusionCandidates.append((i, f))
             }
         }
